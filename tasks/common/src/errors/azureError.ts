@@ -1,0 +1,55 @@
+/**
+ * Turns what an Azure SDK or @azure/identity threw into one sentence for the log: what we were
+ * doing, the Azure error code and status, and the service's own message. Never a stack trace.
+ */
+interface AzureErrorShape {
+  name?: string;
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+function asShape(error: unknown): AzureErrorShape {
+  if (error && typeof error === "object") return error as AzureErrorShape;
+  return { message: String(error) };
+}
+
+function firstLines(message: string): string {
+  // Identity errors append multi-line troubleshooting text after the service's answer.
+  const compact = message.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 2).join(" ");
+  return compact.replace(/\s+/g, " ").trim();
+}
+
+export function describeAzureError(action: string, error: unknown): string {
+  const shape = asShape(error);
+  const message = firstLines(shape.message ?? "");
+  if (shape.name === "AuthenticationError" || shape.name === "CredentialUnavailableError") {
+    return `${action} failed: authentication was refused: ${message}`;
+  }
+  const code = shape.code && shape.code !== "REQUEST_SEND_ERROR" ? shape.code : undefined;
+  const status = shape.statusCode ? `HTTP ${shape.statusCode}` : undefined;
+  const tag = [code, status].filter(Boolean).join(", ");
+  return `${action} failed${tag ? ` (${tag})` : ""}: ${message || "no message from Azure"}`;
+}
+
+/** ARM answers 404 for a missing resource and for a missing resource group. */
+export function isNotFound(error: unknown): boolean {
+  return asShape(error).statusCode === 404;
+}
+
+export class AzureOperationError extends Error {
+  override readonly name = "AzureOperationError";
+  constructor(action: string, override readonly cause: unknown) {
+    super(describeAzureError(action, cause));
+  }
+}
+
+/** Runs an Azure call and rethrows its failure as one sentence that names the action. */
+export async function describing<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AzureOperationError) throw error;
+    throw new AzureOperationError(action, error);
+  }
+}
