@@ -7,8 +7,9 @@ import { connectionSource } from "../../../common/src/settings/connectionScope";
 import { nameOrDerived } from "../../../common/src/settings/derivedName";
 import { EnvironmentSettings, readEnvironmentSettings } from "../../../common/src/settings/environmentSettings";
 import { ResourceReference, ResourceType, toResourceReference } from "../../../common/src/settings/resourceReference";
+import { readConfigurationInputs } from "../../../common/src/settings/configurationInputs";
 import { parseTags } from "../../../common/src/settings/tags";
-import { ComputeClusterSpec, ensureUniqueNames, parseComputeClusters } from "./computeClusters";
+import { ComputeClusterSpec, computeClustersFromDocument, ensureUniqueNames, parseComputeClusters } from "./computeClusters";
 
 export const resourceTypes = {
   workspace: { type: "Microsoft.MachineLearningServices/workspaces", rule: nameRules.workspace },
@@ -56,8 +57,14 @@ function pickList(name: string, allowed: string[], fallback: string): string {
   return value;
 }
 
-function readComputeClusters(): ComputeClusterSpec[] {
+function readComputeClusters(environment: EnvironmentSettings): ComputeClusterSpec[] {
   const clusters: ComputeClusterSpec[] = [];
+  const configuration = readConfigurationInputs(environment.environment);
+  const configured = configuration?.values.compute_clusters;
+  if (configured !== undefined && configured !== null) {
+    const origin = `Configuration ${configuration?.files.map((f) => `'${f}'`).join(" + ")} compute_clusters`;
+    clusters.push(...computeClustersFromDocument(Array.isArray(configured) ? configured : [configured], origin));
+  }
   const file = tl.getInput("computeClustersFile", false)?.trim();
   // The agent fills an empty filePath input with the sources directory: that is "not set".
   if (file && !(fs.existsSync(file) && fs.statSync(file).isDirectory())) {
@@ -118,7 +125,7 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
     containerRegistrySku: pickList("containerRegistrySku", registrySkus, "Basic"),
     description: tl.getInput("workspaceDescription", false)?.trim() || undefined,
     tags: parseTags(tl.getInput("tags", false), "tags"),
-    computeClusters: readComputeClusters(),
+    computeClusters: readComputeClusters(environment),
     configJsonPath,
   };
 }
