@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import { agentEndpointEnvironment, withEnvironment } from "../../support/agentEndpoint";
+import { unescapeCommandData } from "../../support/loggingCommands";
 import { emptyState, InMemoryAzureState, mutatingOperations, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
 
 const connectionId = "c0ffee00-0000-4000-8000-000000000001";
@@ -67,12 +68,13 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
 
   function outputVariable(runner: MockTestRunner, name: string): string | undefined {
     const match = new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=true;[^\\]]*\\](.*)`).exec(runner.stdout);
-    return match?.[1].trim();
+    return match ? unescapeCommandData(match[1].trim()) : undefined;
   }
 
   beforeEach(() => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-task-"));
     stateFile = path.join(workDir, "azure-state.json");
+    fs.mkdirSync(path.join(workDir, "agent-temp")); // the agent's temp folder always exists: task-lib keeps its vault key there
     writeState((state) => {
       state.resourceGroups["rg-mlops-dev"] = { location: "westeurope", tags: {} };
     });
@@ -100,7 +102,7 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
     assert.equal(outputVariable(runner, "workspaceName"), "amlmlopsdev01");
     assert.equal(outputVariable(runner, "workspaceId"), workspaceId);
     assert.equal(outputVariable(runner, "workspaceLocation"), "westeurope");
-    assert.match(outputVariable(runner, "studioUrl") ?? "", /^https:\/\/ml\.azure\.com\/\?wsid=%2Fsubscriptions%2F/);
+    assert.equal(outputVariable(runner, "studioUrl"), `https://ml.azure.com/?wsid=${workspaceId}&tid=72f988bf-0000-4000-8000-000000000000`);
     assert.match(outputVariable(runner, "storageAccountId") ?? "", /Microsoft\.Storage\/storageAccounts\/samlopsdev01$/);
 
     const state = readState(stateFile);
@@ -152,6 +154,17 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
       callsSince(start).filter((call) => mutatingOperations.has(call.operation)).map((call) => call.operation),
       ["updateWorkspace", "updateComputeScale"],
     );
+  });
+
+  it("provisions the clusters of the environment's configuration file, merged over the base file", async () => {
+    const folder = path.join(workDir, "configuration");
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, "configuration.yml"), "model_name: diabetes\ncompute_clusters:\n  - name: shared-cpu\n");
+    fs.writeFileSync(path.join(folder, "configuration-dev.yml"), "compute_clusters:\n  - name: dev-cpu\n    max_instances: 1\n");
+    const runner = await runTask({ inputs: { computeClusters: "" } });
+    assert.ok(runner.succeeded, runner.stdout);
+    assert.ok(runner.stdout.includes("Compute cluster 'dev-cpu': created (Standard_DS3_v2, 0–1 nodes, idle 120s)"), runner.stdout);
+    assert.ok(!runner.stdout.includes("shared-cpu"), "a list in the environment's file replaces the base file's list");
   });
 
   it("creates the resource group when asked to", async () => {

@@ -8,5 +8,6 @@ const studioHosts: Record<string, string> = {
 /** The studio page of a workspace (or of a path inside it, such as a job). */
 export function studioUrl(cloud: string, workspaceId: string, tenantId: string, page = ""): string {
   const host = studioHosts[cloud.toLowerCase()] ?? studioHosts.azurecloud;
-  return `${host}/${page}?wsid=${encodeURIComponent(workspaceId)}&tid=${encodeURIComponent(tenantId)}`;
+  // Studio's own links carry the workspace id unencoded: '/' is legal in a query string.
+  return `${host}/${page}?wsid=${workspaceId}&tid=${encodeURIComponent(tenantId)}`;
 }

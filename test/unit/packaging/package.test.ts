@@ -1,0 +1,77 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot, taskFolders } from "./project";
+import { listZip, ZipEntry } from "./zip";
+
+const SHIPPED_TASK_FILES = ["icon.png", "index.js", "task.json"];
+const PACKAGE_FILES = ["[Content_Types].xml", "extension.vsixmanifest", "extension.vsomanifest", "overview.md"];
+const MAX_VSIX_BYTES = 5 * 1024 * 1024;
+
+function runNode(script: string, ...args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [join(projectRoot, script), ...args], { cwd: projectRoot, encoding: "utf8" });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+// The bundle is built by `npm test` before mocha; run alone, this test builds what it lacks, or
+// what no longer matches the task's sources.
+function buildIsCurrent(task: string): boolean {
+  const built = join(projectRoot, "build", "tasks", task);
+  if (!SHIPPED_TASK_FILES.every((file) => existsSync(join(built, file)))) return false;
+  return ["task.json", "icon.png"].every((file) =>
+    readFileSync(join(built, file)).equals(readFileSync(join(projectRoot, "tasks", task, file))),
+  );
+}
+
+describe("npm run package (scripts/package.mjs)", function () {
+  this.timeout(60_000);
+  const tasks = taskFolders();
+  let outDir: string;
+  let packaging: { status: number | null; output: string };
+  let vsixBytes: number;
+  let entries: ZipEntry[];
+
+  before(() => {
+    if (!tasks.every(buildIsCurrent)) {
+      const bundling = runNode("scripts/bundle.mjs");
+      assert.equal(bundling.status, 0, `bundling failed:\n${bundling.output}`);
+    }
+    outDir = mkdtempSync(join(tmpdir(), "vsix-"));
+    packaging = runNode("scripts/package.mjs", "--out", outDir);
+    const vsixFiles = readdirSync(outDir).filter((name) => name.endsWith(".vsix"));
+    assert.equal(packaging.status, 0, `package.mjs failed:\n${packaging.output}`);
+    assert.equal(vsixFiles.length, 1, `expected one .vsix, found ${vsixFiles.join(", ")}`);
+    const vsix = join(outDir, vsixFiles[0]);
+    vsixBytes = statSync(vsix).size;
+    entries = listZip(readFileSync(vsix)).filter((entry) => !entry.name.endsWith("/"));
+  });
+
+  after(() => {
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("runs tfx without a warning", () => {
+    assert.doesNotMatch(packaging.output, /warning/i);
+  });
+
+  it("ships per task exactly task.json, icon.png and the bundled index.js", () => {
+    for (const task of tasks) {
+      const files = entries.filter((entry) => entry.name.startsWith(`${task}/`)).map((entry) => entry.name.slice(task.length + 1));
+      assert.deepEqual(files.sort(), SHIPPED_TASK_FILES, task);
+    }
+  });
+
+  it("ships nothing else: no node_modules, sources, maps or tests", () => {
+    const unexpected = entries
+      .map((entry) => entry.name)
+      .filter((name) => !PACKAGE_FILES.includes(name) && !name.startsWith("images/") && !tasks.includes(name.split("/")[0]));
+    assert.deepEqual(unexpected, []);
+    assert.deepEqual(entries.filter((entry) => /node_modules\/|\.ts$|\.map$|\.test\.js$/.test(entry.name)), []);
+  });
+
+  it("stays under 5 MB", () => {
+    assert.ok(vsixBytes < MAX_VSIX_BYTES, `${vsixBytes} bytes`);
+  });
+});

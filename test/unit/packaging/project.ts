@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+// The tests run compiled, from out/test/unit/packaging/: the project root is four levels up.
+export const projectRoot = join(__dirname, "..", "..", "..", "..");
+
+/** Task folders, discovered as the bundler discovers them: tasks/<Task>/task.json. */
+export function taskFolders(): string[] {
+  const tasksDir = join(projectRoot, "tasks");
+  return readdirSync(tasksDir)
+    .filter((name) => existsSync(join(tasksDir, name, "task.json")))
+    .sort();
+}
+
+export function readJson<T>(relativePath: string): T {
+  return JSON.parse(readFileSync(join(projectRoot, relativePath), "utf8")) as T;
+}
+
+export interface TaskInput {
+  name: string;
+  aliases?: string[];
+  type: string;
+  label: string;
+  required?: boolean;
+  groupName?: string;
+  helpMarkDown?: string;
+  visibleRule?: string;
+}
+
+export interface TaskJson {
+  id: string;
+  name: string;
+  helpMarkDown?: string;
+  instanceNameFormat: string;
+  version: { Major: number; Minor: number; Patch: number };
+  groups?: { name: string; displayName: string }[];
+  inputs?: TaskInput[];
+  outputVariables?: { name: string; description?: string }[];
+  execution?: Record<string, { target: string }>;
+}
+
+export function readTaskJson(task: string): TaskJson {
+  return readJson<TaskJson>(join("tasks", task, "task.json"));
+}
