@@ -1,0 +1,36 @@
+// The one place that says how each task is started by the bench: the inputs and service
+// connection the agent would pass (INPUT_*, ENDPOINT_*), enough for the task to parse its
+// settings and print its first `##[section]` line. Nothing listens at https://127.0.0.1:1/, and
+// the bench stops the task at that line, so no Azure call is made.
+// A task without an entry here is listed by the bench as not measured.
+
+/**
+ * An AzureRM service connection with a service principal and a secret, exposed as the agent
+ * exposes it: the whole authorization as JSON, and its scheme and each parameter on their own
+ * (task-lib reads the latter in getEndpointAuthorizationScheme/-Parameter).
+ */
+function azureRmConnection(id) {
+  const authorization = {
+    scheme: "ServicePrincipal",
+    parameters: { serviceprincipalid: "id", serviceprincipalkey: "k", tenantid: "t", authenticationType: "spnKey" },
+  };
+  return {
+    [`ENDPOINT_URL_${id}`]: "https://127.0.0.1:1/",
+    [`ENDPOINT_AUTH_${id}`]: JSON.stringify(authorization),
+    [`ENDPOINT_AUTH_SCHEME_${id}`]: authorization.scheme,
+    ...Object.fromEntries(
+      Object.entries(authorization.parameters).map(([key, value]) => [`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`, value]),
+    ),
+    [`ENDPOINT_DATA_${id}_SUBSCRIPTIONID`]: "00000000-0000-0000-0000-000000000000",
+  };
+}
+
+export const TASK_BENCH_ENV = {
+  AzureMLWorkspace: {
+    ...azureRmConnection("conn"),
+    INPUT_AZURESUBSCRIPTION: "conn",
+    INPUT_RESOURCEGROUP: "rg",
+    INPUT_LOCATION: "westeurope",
+    INPUT_NAMESPACE: "bench01",
+  },
+};
