@@ -1,7 +1,10 @@
-// One self-contained CommonJS bundle per task: build/tasks/<Task>/{index.js,task.json,icon.png}.
-// That folder is exactly what the .vsix ships for the task.
+// Bundles each task into build/tasks/<Task>/, which is exactly what the .vsix ships for it:
+// task.json, icon.png, index.js (the handler's target) and the bundle it loads: index.mjs with
+// its chunks/. The bundle is an ES module split at the task's dynamic imports, so the Azure
+// SDKs (most of the code) are read and compiled only when the task reaches Azure, not while it
+// reads and checks its inputs.
 import { build } from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,25 +16,59 @@ export function taskNames() {
   return readdirSync(tasksDir).filter((name) => existsSync(join(tasksDir, name, "task.json")));
 }
 
+/** What ships for a task, relative to its built folder: the one definition package and tests use. */
+export const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs)$/;
+
+/** The files of a built task folder that ship, relative to it; throws if anything else is there. */
+export function shippedTaskFiles(task) {
+  const builtDir = join(outRoot, task);
+  const files = readdirSync(builtDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name).slice(builtDir.length + 1));
+  const stray = files.filter((file) => !SHIPPED_TASK_FILE.test(file));
+  if (stray.length > 0) throw new Error(`build/tasks/${task} holds files that must not ship: ${stray.join(", ")}`);
+  return files.sort();
+}
+
+// CommonJS dependencies inside an ES module bundle still call require() and read __dirname.
+const esmBanner = [
+  'import { createRequire as __bundleCreateRequire } from "node:module";',
+  'import { fileURLToPath as __bundleFileURLToPath } from "node:url";',
+  'import { dirname as __bundleDirname } from "node:path";',
+  "const require = __bundleCreateRequire(import.meta.url);",
+  "const __filename = __bundleFileURLToPath(import.meta.url);",
+  "const __dirname = __bundleDirname(__filename);",
+].join("\n");
+
+// The agent runs task.json's target with node; a CommonJS file that loads the module bundle
+// keeps that target a plain index.js, as every agent expects.
+const handlerEntry = `"use strict";
+import("./index.mjs").catch((error) => {
+  console.log("##vso[task.complete result=Failed;]The task's code could not be loaded: " + (error && error.message));
+  process.exitCode = 1;
+});
+`;
+
 async function bundleTask(name) {
   const outDir = join(outRoot, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: [join(tasksDir, name, "src", "index.ts")],
-    outfile: join(outDir, "index.js"),
+    entryPoints: { index: join(tasksDir, name, "src", "index.ts") },
+    outdir: outDir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
+    splitting: true,
+    format: "esm",
     platform: "node",
     target: "node20",
-    format: "cjs",
     minify: true,
     legalComments: "none",
     logLevel: "warning",
-    // Some Azure SDK dependencies call createRequire(import.meta.url), which a CommonJS bundle
-    // leaves undefined; give it the bundle's own URL.
-    banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
-    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: esmBanner },
   });
+  writeFileSync(join(outDir, "index.js"), handlerEntry);
   copyFileSync(join(tasksDir, name, "task.json"), join(outDir, "task.json"));
   if (existsSync(join(tasksDir, name, "icon.png"))) {
     copyFileSync(join(tasksDir, name, "icon.png"), join(outDir, "icon.png"));

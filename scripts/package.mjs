@@ -1,8 +1,8 @@
 // Packs the extension into one .vsix with tfx-cli, offline.
 //
 // Stages exactly what ships into build/extension/ — the manifest, what it points at (icon,
-// overview page, images/) and, per task, only task.json, icon.png and the bundled index.js from
-// build/tasks/<Task>/ — then runs `tfx extension create` on that folder. vss-extension.json
+// overview page, images/) and, per task, only task.json, icon.png and the bundle (index.js,
+// index.mjs and its chunks/) from build/tasks/<Task>/ — then runs `tfx extension create` on that folder. vss-extension.json
 // therefore describes the staged layout: a task's `files` path is its folder name, which is also
 // where tfx looks for the task.json of the contribution with that `properties.name`. (Mapping
 // build/tasks/<Task> to <Task> with `packagePath` instead makes tfx 0.23 warn that the
@@ -17,11 +17,10 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { taskNames } from "./bundle.mjs";
+import { shippedTaskFiles, taskNames } from "./bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stageDir = join(root, "build", "extension");
-const SHIPPED_TASK_FILES = ["task.json", "icon.png", "index.js"];
 
 function fail(message) {
   console.error(`package: ${message}`);
@@ -61,11 +60,15 @@ function stage(manifest, tasks) {
     cpSync(join(root, path), join(stageDir, path), { recursive: true });
   }
   for (const task of tasks) {
-    for (const file of SHIPPED_TASK_FILES) {
-      const built = join(root, "build", "tasks", task, file);
-      if (!existsSync(built)) fail(`${relative(root, built)} is missing: run \`npm run build\` first`);
-      cpSync(built, join(stageDir, task, file));
+    const built = join(root, "build", "tasks", task);
+    if (!existsSync(join(built, "index.js"))) fail(`${relative(root, built)} is not built: run \`npm run build\` first`);
+    let files;
+    try {
+      files = shippedTaskFiles(task);
+    } catch (error) {
+      fail(error.message);
     }
+    for (const file of files) cpSync(join(built, file), join(stageDir, task, file));
   }
 }
 

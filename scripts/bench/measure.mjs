@@ -52,25 +52,3 @@ export function timeToLine(script, env, prefix) {
     });
   });
 }
-
-// Run in a fresh node: read a script and compile it as Node would (module wrapper), without
-// running it, and print the milliseconds taken.
-const COMPILE_PROBE = `
-const { readFileSync } = require("node:fs");
-const { wrap } = require("node:module");
-const { Script } = require("node:vm");
-const start = process.hrtime.bigint();
-new Script(wrap(readFileSync(process.argv[1], "utf8")), { filename: process.argv[1] });
-console.log(Number(process.hrtime.bigint() - start) / 1e6);
-`;
-
-/** Milliseconds a fresh node spends reading and compiling `script` (V8 parse, no execution). */
-export function timeToCompile(script) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", COMPILE_PROBE, script], { stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(Number(output)) : reject(new Error(`compiling ${script} failed (exit ${code})`))));
-  });
-}

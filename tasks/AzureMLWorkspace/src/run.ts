@@ -1,11 +1,9 @@
 import * as tl from "azure-pipelines-task-lib/task";
-import { createArmClientSetup } from "../../common/src/azure/armSession";
 import { studioUrl } from "../../common/src/azure/studioUrl";
 import { inLogGroup, logSection } from "../../common/src/log/logGroup";
 import { setOutputs } from "../../common/src/log/outputVariables";
 import { uploadRunSummary } from "../../common/src/log/runSummary";
 import { writeConfigJson } from "./configJson";
-import { AzureWorkspaceGateway } from "./provisioning/azureWorkspaceGateway";
 import { provisionWorkspace } from "./provisioning/provisionWorkspace";
 import { workspaceSummaryMarkdown } from "./report/workspaceSummary";
 import { readWorkspaceSettings } from "./settings/workspaceSettings";
@@ -15,6 +13,10 @@ export async function runWorkspaceTask(): Promise<void> {
   const { subscriptionId, resourceGroup } = settings.environment;
   logSection(`Azure ML workspace '${settings.workspace.name}' in resource group '${resourceGroup.value}', subscription '${subscriptionId}'`);
 
+  // The Azure SDKs are most of the task's code: imported only now, once the settings are read
+  // and logged, they cost nothing to a run that stops at bad input (the bundle splits here).
+  const { AzureWorkspaceGateway } = await import("./provisioning/azureWorkspaceGateway");
+  const { createArmClientSetup } = await import("../../common/src/azure/armSession");
   const gateway = new AzureWorkspaceGateway(createArmClientSetup(settings.connection, subscriptionId));
   const result = await inLogGroup("Provisioning", () => provisionWorkspace(settings, gateway, (line) => console.log(line)));
   result.warnings.forEach((warning) => tl.warning(warning));

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { projectRoot, taskFolders } from "./project";
 import { listZip, ZipEntry } from "./zip";
 
-const SHIPPED_TASK_FILES = ["icon.png", "index.js", "task.json"];
+// The bundle: index.js (the handler's target) loads index.mjs, which loads its chunks on demand.
+const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs)$/;
+const REQUIRED_TASK_FILES = ["icon.png", "index.js", "index.mjs", "task.json"];
 const PACKAGE_FILES = ["[Content_Types].xml", "extension.vsixmanifest", "extension.vsomanifest", "overview.md"];
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
 
@@ -19,7 +21,7 @@ function runNode(script: string, ...args: string[]): { status: number | null; ou
 // what no longer matches the task's sources.
 function buildIsCurrent(task: string): boolean {
   const built = join(projectRoot, "build", "tasks", task);
-  if (!SHIPPED_TASK_FILES.every((file) => existsSync(join(built, file)))) return false;
+  if (!REQUIRED_TASK_FILES.every((file) => existsSync(join(built, file)))) return false;
   return ["task.json", "icon.png"].every((file) =>
     readFileSync(join(built, file)).equals(readFileSync(join(projectRoot, "tasks", task, file))),
   );
@@ -56,10 +58,13 @@ describe("npm run package (scripts/package.mjs)", function () {
     assert.doesNotMatch(packaging.output, /warning/i);
   });
 
-  it("ships per task exactly task.json, icon.png and the bundled index.js", () => {
+  it("ships per task exactly task.json, icon.png and the bundle (index.js, index.mjs, chunks/)", () => {
     for (const task of tasks) {
       const files = entries.filter((entry) => entry.name.startsWith(`${task}/`)).map((entry) => entry.name.slice(task.length + 1));
-      assert.deepEqual(files.sort(), SHIPPED_TASK_FILES, task);
+      assert.deepEqual(files.filter((file) => !SHIPPED_TASK_FILE.test(file)), [], task);
+      for (const required of REQUIRED_TASK_FILES) assert.ok(files.includes(required), `${task}/${required} missing`);
+      const built = readdirSync(join(projectRoot, "build", "tasks", task, "chunks"));
+      assert.deepEqual(files.filter((file) => file.startsWith("chunks/")).sort(), built.map((file) => `chunks/${file}`).sort(), `${task}: every chunk ships`);
     }
   });
 
