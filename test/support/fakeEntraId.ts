@@ -82,21 +82,51 @@ function entraError(status: number, error: string, code: number, description: st
 
 export const DEVOPS_OIDC_PATH = "/org/00000000-0000-0000-0000-00000000000a/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken";
 
-/** Azure DevOps' "Oidctoken - Create" endpoint for one job; issues oidc-token-1, oidc-token-2… */
-export function serveDevOpsOidc(server: TestServer, jobAccessToken: string): { requestUri: string; issued: string[] } {
-  const issued: string[] = [];
+/** Controls and records the fake Azure DevOps OIDC endpoint. */
+export interface FakeOidcIssuer {
+  requestUri: string;
+  /** Every token issued, in order. */
+  issued: string[];
+  /** Lifetime of the next tokens (their `exp` claim). */
+  lifetimeSeconds: number;
+}
+
+/**
+ * Azure DevOps' "Oidctoken - Create" endpoint for one job. Tokens are JWT-shaped (unsigned;
+ * Entra is faked too) with the claims Azure DevOps puts in them, and a counter in `jti`.
+ */
+export function serveDevOpsOidc(server: TestServer, jobAccessToken: string): FakeOidcIssuer {
+  const issuer: FakeOidcIssuer = { requestUri: `${server.origin}${DEVOPS_OIDC_PATH}`, issued: [], lifetimeSeconds: 600 };
   server.route("POST", new RegExp(`^${DEVOPS_OIDC_PATH}$`), (request: RecordedRequest) => {
     if (request.headers.authorization !== `Bearer ${jobAccessToken}`) {
       return {
         status: 401,
-        body: { $id: "1", innerException: null, message: "TF400813: The user '' is not authorized to access this resource.", typeName: "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException", typeKey: "UnauthorizedRequestException", errorCode: 0, eventId: 3000 },
+        body: {
+          $id: "1",
+          innerException: null,
+          message: "TF400813: The user '' is not authorized to access this resource.",
+          typeName: "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException",
+          typeKey: "UnauthorizedRequestException",
+          errorCode: 0,
+          eventId: 3000,
+        },
       };
     }
-    const token = `oidc-token-${issued.length + 1}`;
-    issued.push(token);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: "https://vstoken.dev.azure.com/00000000-0000-0000-0000-00000000000a",
+      sub: `sc://org/project/${request.url.searchParams.get("serviceConnectionId")}`,
+      aud: "api://AzureADTokenExchange",
+      iat: now,
+      nbf: now,
+      exp: now + issuer.lifetimeSeconds,
+      jti: `oidc-${issuer.issued.length + 1}`,
+    };
+    const token = [{ typ: "JWT", alg: "RS256" }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url")).join(".") + ".c2lnbmF0dXJl";
+    issuer.issued.push(token);
     return { status: 200, body: { oidcToken: token } };
   });
-  return { requestUri: `${server.origin}${DEVOPS_OIDC_PATH}`, issued };
+  return issuer;
 }
 
 export const IMDS_TOKEN_PATH = "/metadata/identity/oauth2/token";
@@ -104,7 +134,8 @@ export const IMDS_TOKEN_PATH = "/metadata/identity/oauth2/token";
 /** The instance metadata service's managed identity token endpoint (plain HTTP, like IMDS). */
 export function serveImds(server: TestServer): void {
   let issued = 0;
-  server.route("GET", new RegExp(`^${IMDS_TOKEN_PATH}$`), (request) => {
+  // MSAL asks for the path with a trailing slash; IMDS answers both.
+  server.route("GET", new RegExp(`^${IMDS_TOKEN_PATH}/?$`), (request) => {
     if (request.headers["metadata"] !== "true") {
       return { status: 400, body: { error: "invalid_request", error_description: "Required metadata header not specified" } };
     }

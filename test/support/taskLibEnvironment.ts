@@ -1,10 +1,12 @@
 import * as taskLibInternal from "azure-pipelines-task-lib/internal";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withEnvironment } from "./agentEndpoint";
+import { unescapeCommandData } from "./loggingCommands";
 
 const vaultFolder = mkdtempSync(join(tmpdir(), "tasklib-vault-"));
+process.once("exit", () => rmSync(vaultFolder, { recursive: true, force: true }));
 
 /**
  * Gives task-lib a task environment the way the agent does at process start: variables are
@@ -19,23 +21,37 @@ export function loadTaskEnvironment(variables: Record<string, string>): () => vo
   return restore;
 }
 
-/** Runs `action` and returns what it wrote to stdout (where task-lib writes ##vso commands), with its result. */
-export async function captureStdout<T>(action: () => T | Promise<T>): Promise<{ result: T; output: string }> {
+type WritableText = { write(text: string): boolean };
+
+const discard: WritableText = { write: () => true };
+let taskLibOutput: WritableText = process.stdout;
+
+function sendTaskLibOutputTo(stream: WritableText): void {
+  taskLibOutput = stream;
+  taskLibInternal._setStdStream(stream);
+}
+
+/** Keeps task-lib's ##vso lines (debug, setsecret…) out of the test report until the returned function is called. */
+export function silenceTaskLib(): () => void {
+  const previous = taskLibOutput;
+  sendTaskLibOutputTo(discard);
+  return () => sendTaskLibOutputTo(previous);
+}
+
+/** Runs `action` and returns what task-lib wrote meanwhile (its ##vso commands), with the action's result. */
+export async function captureTaskLibOutput<T>(action: () => T | Promise<T>): Promise<{ result: T; output: string }> {
   const written: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-    return true;
-  }) as typeof process.stdout.write;
+  const previous = taskLibOutput;
+  sendTaskLibOutputTo({ write: (text) => written.push(text) > 0 });
   try {
     const result = await action();
     return { result, output: written.join("") };
   } finally {
-    process.stdout.write = write;
+    sendTaskLibOutputTo(previous);
   }
 }
 
-/** The values masked with ##vso[task.setsecret] in task-lib output. */
+/** The values masked with ##vso[task.setsecret] in task-lib output, unescaped. */
 export function maskedValues(output: string): string[] {
-  return [...output.matchAll(/##vso\[task\.setsecret\](.*)/g)].map((match) => match[1]?.trim() ?? "");
+  return [...output.matchAll(/##vso\[task\.setsecret\](.*)/g)].map((match) => unescapeCommandData(match[1]?.trim() ?? ""));
 }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readServiceConnection } from "../../../tasks/common/src/auth/serviceConnection";
 import { agentEndpointEnvironment, type AgentEndpoint } from "../../support/agentEndpoint";
-import { captureStdout, loadTaskEnvironment, maskedValues } from "../../support/taskLibEnvironment";
+import { captureTaskLibOutput, loadTaskEnvironment, maskedValues, silenceTaskLib } from "../../support/taskLibEnvironment";
 import { createClientCertificate } from "../../support/testCertificates";
 
 const INPUT = "azureSubscription";
@@ -34,6 +34,9 @@ function endpoint(overrides: Partial<AgentEndpoint> = {}): AgentEndpoint {
 
 describe("readServiceConnection", () => {
   let restore: (() => void) | undefined;
+  let unsilence: () => void;
+  before(() => (unsilence = silenceTaskLib()));
+  after(() => unsilence());
   afterEach(() => {
     restore?.();
     restore = undefined;
@@ -59,7 +62,7 @@ describe("readServiceConnection", () => {
     });
     given(agentEndpoint);
 
-    const { result: connection, output } = await captureStdout(() => readServiceConnection(INPUT));
+    const { result: connection, output } = await captureTaskLibOutput(() => readServiceConnection(INPUT));
 
     assert.deepEqual(connection, {
       id: agentEndpoint.id,
@@ -109,7 +112,7 @@ describe("readServiceConnection", () => {
     const pem = `${certificate.privateKeyPem}${certificate.certificatePem}`;
     given(endpoint({ parameters: { tenantid: "t-1", serviceprincipalid: "c-1", authenticationType: "spnCertificate", servicePrincipalCertificate: pem } }));
 
-    const { result: connection, output } = await captureStdout(() => readServiceConnection(INPUT));
+    const { result: connection, output } = await captureTaskLibOutput(() => readServiceConnection(INPUT));
 
     assert.deepEqual(connection.servicePrincipal, { clientId: "c-1", certificatePem: pem.trim() });
     const keyLines = certificate.privateKeyPem.split("\n").filter((line) => line && !line.startsWith("-----"));

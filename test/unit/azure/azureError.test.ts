@@ -19,8 +19,13 @@ describe("Azure errors in one sentence", () => {
       name: "AuthenticationError",
     });
     const text = describeAzureError("Reading workspace 'w'", error);
-    assert.match(text, /^Reading workspace 'w' failed: authentication was refused: ClientSecretCredential authentication failed: AADSTS7000215/);
+    assert.match(text, /^Reading workspace 'w' failed: authentication failed: ClientSecretCredential authentication failed: AADSTS7000215/);
     assert.doesNotMatch(text, /more/);
+  });
+
+  it("says what MSAL's network_error means", () => {
+    const error = Object.assign(new Error("network_error: See https://aka.ms/msal.js.errors#network_error for details"), { name: "AuthenticationRequiredError" });
+    assert.equal(describeAzureError("Reading workspace 'w'", error), "Reading workspace 'w' failed: authentication failed: the sign-in authority could not be reached (network_error)");
   });
 
   it("recognises not-found answers and wraps failures once", async () => {

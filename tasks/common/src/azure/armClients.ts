@@ -1,10 +1,10 @@
 import type { TokenCredential } from "@azure/core-auth";
-import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { HttpPipelineOptions } from "../http/clientOptions";
 import { apiVersions } from "./apiVersions";
 
 /** Everything an Azure Resource Manager client needs: who we are, where ARM is, how to reach it. */
@@ -16,7 +16,7 @@ export interface ArmClientSetup {
   /** Token scopes for ARM, e.g. https://management.core.windows.net//.default */
   scopes: string[];
   /** Proxy, CA and user-agent settings shared by every client. */
-  pipeline: PipelineOptions;
+  pipeline: HttpPipelineOptions;
 }
 
 // Two generations of SDK clients take their endpoint and scopes under different option names.

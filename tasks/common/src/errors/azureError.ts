@@ -20,11 +20,17 @@ function firstLines(message: string): string {
   return compact.replace(/\s+/g, " ").trim();
 }
 
+// @azure/identity's error classes: the credential could not get a token.
+const authenticationErrors = new Set(["AuthenticationError", "AuthenticationRequiredError", "AggregateAuthenticationError", "CredentialUnavailableError"]);
+
 export function describeAzureError(action: string, error: unknown): string {
   const shape = asShape(error);
   const message = firstLines(shape.message ?? "");
-  if (shape.name === "AuthenticationError" || shape.name === "CredentialUnavailableError") {
-    return `${action} failed: authentication was refused: ${message}`;
+  if (shape.name && authenticationErrors.has(shape.name)) {
+    // MSAL's own text for an unreachable authority is a bare link; say what it means.
+    const unreachable = /^(network_error|endpoints_resolution_error)\b/.exec(message);
+    const reason = unreachable ? `the sign-in authority could not be reached (${unreachable[1]})` : message;
+    return `${action} failed: authentication failed: ${reason}`;
   }
   const code = shape.code && shape.code !== "REQUEST_SEND_ERROR" ? shape.code : undefined;
   const status = shape.statusCode ? `HTTP ${shape.statusCode}` : undefined;
