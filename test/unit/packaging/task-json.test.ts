@@ -13,8 +13,6 @@ const validateTaskJson = new Ajv({ strict: false, unicodeRegExp: false, allError
 
 const REQUIRED_HANDLERS = ["Node20_1", "Node24"];
 // Inputs whose value has a format to learn, or that a run cannot do without, must explain themselves.
-const needsHelp = (input: { type: string; required?: boolean }) =>
-  input.required === true || /^(connectedService:|filePath$|multiLine$)/.test(input.type);
 // visibleRule is `input op value` clauses joined by && or ||.
 const ruleInputs = (rule: string) => rule.split(/&&|\|\|/).map((clause) => clause.trim().split(/\s|=|!|<|>/)[0]);
 
@@ -68,9 +66,9 @@ describe("task.json of every task", () => {
         assert.deepEqual(groups.filter((group) => !used.includes(group)), [], "groups without inputs");
       });
 
-      it("has help text for the task and for inputs that need it", () => {
+      it("has help text for the task and for every input", () => {
         assert.ok(taskJson.helpMarkDown?.trim(), "task helpMarkDown is empty");
-        const missing = inputs.filter((input) => needsHelp(input) && !input.helpMarkDown?.trim());
+        const missing = inputs.filter((input) => !input.helpMarkDown?.trim());
         assert.deepEqual(missing.map((input) => input.name), [], "inputs without helpMarkDown");
       });
 
