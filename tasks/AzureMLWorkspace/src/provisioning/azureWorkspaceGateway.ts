@@ -3,6 +3,7 @@ import type { GenericResource } from "@azure/arm-resources";
 import {
   ArmClientSetup,
   containerRegistryClient,
+  genericResourceClient,
   keyVaultClient,
   machineLearningClient,
   resourceClient,
@@ -78,10 +79,12 @@ function toComputeState(compute: ComputeResource, fallbackId: string, name: stri
 /** The workspace task's Azure calls, made with the Azure SDKs at the pinned api-versions. */
 export class AzureWorkspaceGateway implements WorkspaceGateway {
   private readonly resources;
+  private readonly genericResources;
   private readonly machineLearning;
 
   constructor(private readonly setup: ArmClientSetup) {
     this.resources = resourceClient(setup);
+    this.genericResources = genericResourceClient(setup);
     this.machineLearning = machineLearningClient(setup);
   }
 
@@ -117,7 +120,7 @@ export class AzureWorkspaceGateway implements WorkspaceGateway {
       }
       case "logAnalyticsWorkspace":
       case "applicationInsights": {
-        const generic = await unlessNotFound(() => this.resources.resources.getById(resource.id, genericApiVersion[kind]));
+        const generic = await unlessNotFound(() => this.genericResources.resources.getById(resource.id, genericApiVersion[kind]));
         return generic && found(generic, fallback);
       }
     }
@@ -192,7 +195,7 @@ export class AzureWorkspaceGateway implements WorkspaceGateway {
                 kind: "web",
                 properties: { Application_Type: "web", WorkspaceResourceId: request.logAnalyticsWorkspaceId, IngestionMode: "LogAnalytics" },
               };
-        const generic = await this.resources.resources.beginCreateOrUpdateByIdAndWait(resource.id, genericApiVersion[kind], body);
+        const generic = await this.genericResources.resources.beginCreateOrUpdateByIdAndWait(resource.id, genericApiVersion[kind], body);
         return found(generic, fallback);
       }
     }

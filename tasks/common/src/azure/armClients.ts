@@ -36,6 +36,15 @@ export function resourceClient(setup: ArmClientSetup): ResourceManagementClient 
   return new ResourceManagementClient(setup.credential, setup.subscriptionId, coreClientOptions(setup, apiVersions.resources));
 }
 
+/**
+ * For the by-id operations, which take the resource type's own api-version per call: a client
+ * pinned to one version rewrites every request's api-version to it, so this one is not pinned.
+ */
+export function genericResourceClient(setup: ArmClientSetup): ResourceManagementClient {
+  const { apiVersion: _unpinned, ...options } = coreClientOptions(setup, apiVersions.resources);
+  return new ResourceManagementClient(setup.credential, setup.subscriptionId, options);
+}
+
 export function storageClient(setup: ArmClientSetup, subscriptionId = setup.subscriptionId): StorageManagementClient {
   return new StorageManagementClient(setup.credential, subscriptionId, modularClientOptions(setup, apiVersions.storage));
 }
