@@ -1,0 +1,15 @@
+import { Directory } from "../identity/directory";
+import { Logger } from "../logging";
+import { ResourceStore } from "../state/resourceStore";
+import { OperationScheduler } from "./longRunningOperations";
+import { StorageBackend } from "../storage/storageBackend";
+
+/** What every resource provider gets: the state, the clock of long-running operations, and the storage behind it. */
+export interface ArmServices {
+  readonly store: ResourceStore;
+  readonly operations: OperationScheduler;
+  readonly directory: Directory;
+  readonly storage: StorageBackend;
+  readonly baseUrl: string;
+  readonly log: Logger;
+}

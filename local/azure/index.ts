@@ -1,0 +1,8 @@
+export { startLocalAzure, LocalAzure } from "./startLocalAzure";
+export { LocalAzureOptions } from "./options";
+export { LocalAzureConnection, ServicePrincipalConnection, WorkloadIdentityConnection, ManagedIdentityConnection, StorageConnection } from "./connection/connectionInfo";
+export { FaultRule, FaultSettings, FaultKind, FaultTarget } from "./faults/faultRules";
+export { Violation, ValidationIssue } from "./validation/swaggerValidator";
+export { RequestLogEntry } from "./http/requestLog";
+export { clientProcessEnvironment } from "./clientEnvironment";
+export { readConnectionFile } from "./connection/readConnectionFile";

@@ -1,0 +1,214 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { LocalAzureOptions, resolveOptions } from "./options";
+import { createFileLogger, Logger } from "./logging";
+import { prepareCertificates } from "./certificates/certificateAuthority";
+import { Directory } from "./identity/directory";
+import { loadOrCreateSigningKey, SigningKey } from "./identity/signingKey";
+import { AccessTokenService } from "./identity/accessTokens";
+import { IdentityContext } from "./identity/identityContext";
+import { oidcRequestPath } from "./identity/devOpsOidc";
+import { ResourceStore } from "./state/resourceStore";
+import { writeJsonAtomic } from "./state/atomicFile";
+import { LocalHttpsServer } from "./http/localHttpsServer";
+import { RequestLog, RequestLogEntry } from "./http/requestLog";
+import { SwaggerValidator, Violation } from "./validation/swaggerValidator";
+import { AzuriteBlobService } from "./storage/azuriteBlobService";
+import { relocateStorageEndpoints } from "./storage/relocateEndpoints";
+import { FaultInjector } from "./faults/faultInjector";
+import { FaultSettings } from "./faults/faultRules";
+import { OperationScheduler } from "./arm/longRunningOperations";
+import { ArmPipeline } from "./arm/armPipeline";
+import { ArmServices } from "./arm/armServices";
+import { allResourceProviderRoutes } from "./arm/resourceProviders";
+import { createDispatcher } from "./routing/dispatcher";
+import { buildConnection, servicePrincipalConnection } from "./connection/buildConnection";
+import { LocalAzureConnection, ServicePrincipalConnection } from "./connection/connectionInfo";
+import { RoleName } from "./identity/directory";
+
+export interface LocalAzure {
+  readonly connection: LocalAzureConnection;
+  readonly connectionFile: string;
+  /** From the call to connection.json written. */
+  readonly startupMs: number;
+  stop(): Promise<void>;
+  /** Responses of ours that the swagger refuses: a bug of the emulator each. Empty unless strict. */
+  violations(): Violation[];
+  setFaults(settings: FaultSettings | undefined): void;
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+  addServicePrincipal(name: string, role: RoleName, scope: string): ServicePrincipalConnection;
+}
+
+/** The application ID URIs Entra knows in this tenant. */
+function knownResources(baseUrl: string): string[] {
+  return [
+    "https://management.azure.com/",
+    "https://management.core.windows.net/",
+    `${baseUrl}/`,
+    "https://storage.azure.com/",
+    "https://vault.azure.net",
+    "https://ml.azure.com/",
+  ];
+}
+
+function armAudiences(baseUrl: string): string[] {
+  return [
+    "https://management.core.windows.net/",
+    "https://management.core.windows.net",
+    "https://management.azure.com/",
+    "https://management.azure.com",
+    `${baseUrl}/`,
+    baseUrl,
+  ];
+}
+
+function storageAccountsIn(store: ResourceStore): Map<string, readonly string[]> {
+  const accounts = new Map<string, readonly string[]>();
+  for (const account of store.ofType("Microsoft.Storage/storageAccounts")) {
+    const keys = account.secrets.keys;
+    if (Array.isArray(keys)) accounts.set(String(account.body.name), keys.map(String));
+  }
+  return accounts;
+}
+
+export async function startLocalAzure(options: LocalAzureOptions): Promise<LocalAzure> {
+  const started = Date.now();
+  const settings = resolveOptions(options);
+  const stateDir = resolve(settings.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const log: Logger = options.logger ?? createFileLogger(join(stateDir, "logs", "local-azure.log"), settings.echoLog);
+
+  // Azurite is the slowest to start and runs in its own process: it goes first, and the rest
+  // (keys, the swagger validator) is prepared while it boots.
+  const certificates = prepareCertificates(stateDir, ["localhost", "*.blob.localhost"]);
+  const store = new ResourceStore(stateDir);
+  const timed = <T>(label: string, work: Promise<T>): Promise<T> => {
+    const begun = Date.now();
+    return work.then((value) => {
+      log("info", `${label} ready in ${Date.now() - begun} ms`);
+      return value;
+    });
+  };
+  const azuriteStart = timed(
+    "Azurite",
+    AzuriteBlobService.start({
+      stateDir,
+      certPath: certificates.serverCertPath,
+      keyPath: certificates.serverKeyPath,
+      caCertPem: certificates.caCertPem,
+      accounts: storageAccountsIn(store),
+      log,
+    }),
+  );
+  let directory: Directory;
+  let entraKey: SigningKey;
+  let devOpsKey: SigningKey;
+  let server: LocalHttpsServer | undefined;
+  let port: number;
+  let validator: SwaggerValidator | undefined;
+  let azurite: AzuriteBlobService;
+  try {
+    directory = Directory.openOrCreate(stateDir, settings.scopedWorkspace);
+    entraKey = loadOrCreateSigningKey(stateDir, "entra-signing-key.pem");
+    devOpsKey = loadOrCreateSigningKey(stateDir, "devops-oidc-signing-key.pem");
+    log("info", `certificates, identities and state loaded in ${Date.now() - started} ms`);
+    server = new LocalHttpsServer({ cert: certificates.serverCertPem, key: certificates.serverKeyPem }, (error) =>
+      log("error", `unhandled: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
+    );
+    const validatorStart = settings.strict ? timed("swagger validator", SwaggerValidator.create(log)) : Promise.resolve(undefined);
+    const results = await Promise.all([server.listen(settings.port), validatorStart, azuriteStart]);
+    [port, validator] = results;
+    azurite = results[2].service;
+    const previousPort = results[2].previousPort;
+    if (previousPort !== undefined && previousPort !== azurite.port) {
+      const moved = relocateStorageEndpoints(store, `localhost:${previousPort}`, azurite.endpointSuffix);
+      log("warn", `Azurite's previous port ${previousPort} was taken; ${moved} stored endpoints moved to ${azurite.endpointSuffix}`);
+    }
+  } catch (error) {
+    await server?.close();
+    await azuriteStart.then((result) => result.service.stop()).catch(() => undefined);
+    throw error;
+  }
+  const httpsServer = server;
+
+  const baseUrl = `https://localhost:${port}`;
+  directory.bindFederatedCredentials(baseUrl);
+  const tokens = new AccessTokenService(entraKey, directory.state.tenantId, baseUrl, settings.tokenLifetimeSeconds);
+  const faults = new FaultInjector(settings.faults);
+  const requestLog = new RequestLog();
+  const operations = new OperationScheduler(
+    store,
+    faults,
+    { baseUrl, provisioningMs: settings.provisioningSeconds * 1000, retryAfterSeconds: settings.retryAfterSeconds },
+    log,
+  );
+  const services: ArmServices = { store, operations, directory, storage: azurite, baseUrl, log };
+  const arm = new ArmPipeline({
+    routes: [...allResourceProviderRoutes(services), ...operations.routes()],
+    tokens,
+    directory,
+    store,
+    faults,
+    validator,
+    requestLog,
+    log,
+    settings: {
+      baseUrl,
+      authorityUrl: baseUrl,
+      tenantId: directory.state.tenantId,
+      subscriptionId: directory.state.subscriptionId,
+      defaultLocation: settings.location,
+      acceptedAudiences: armAudiences(baseUrl),
+    },
+  });
+  const identity: IdentityContext = {
+    directory,
+    tokens,
+    entraKey,
+    devOpsKey,
+    baseUrl,
+    knownResources: knownResources(baseUrl),
+    tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
+    log,
+  };
+  const adminToken = randomBytes(18).toString("base64url");
+  httpsServer.setHandler(createDispatcher({ arm, identity, admin: { token: adminToken, faults, validator, requestLog, directory }, faults, requestLog, log }));
+  operations.resume();
+
+  const connection = buildConnection({
+    baseUrl,
+    caCertPath: certificates.caCertPath,
+    location: settings.location,
+    directory,
+    oidcRequestPath: oidcRequestPath(identity),
+    storage: { endpointSuffix: azurite.endpointSuffix, protocol: azurite.protocol, url: azurite.url },
+    adminToken,
+  });
+  const connectionFile = join(stateDir, "connection.json");
+  writeJsonAtomic(connectionFile, connection);
+  const startupMs = Date.now() - started;
+  log("info", `local Azure listening on ${baseUrl} (Azurite on ${azurite.url}, strict ${settings.strict}) after ${startupMs} ms`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    connection,
+    connectionFile,
+    startupMs,
+    stop: () => {
+      stopping ??= (async () => {
+        await httpsServer.close();
+        await operations.stop();
+        await azurite.stop();
+        log("info", "local Azure stopped");
+      })();
+      return stopping;
+    },
+    violations: () => validator?.violations() ?? [],
+    setFaults: (faultSettings) => faults.configure(faultSettings),
+    requests: () => requestLog.list(),
+    clearRequests: () => requestLog.clear(),
+    addServicePrincipal: (name, role, scope) => servicePrincipalConnection(directory.addServicePrincipal(name, [{ role, scope }]), undefined),
+  };
+}

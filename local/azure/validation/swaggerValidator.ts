@@ -1,0 +1,114 @@
+import { LiveValidator, LiveValidationIssue } from "oav";
+import { log as oavLog } from "oav/dist/lib/util/logging";
+import { Logger } from "../logging";
+import { pinnedSwaggers, specificationDirectory } from "./specificationLocation";
+
+export interface ValidationIssue {
+  code: string;
+  message: string;
+  path: string;
+  /** Whether the issue is in the JSON body or in a path, query or header parameter. */
+  location: "body" | "parameter";
+}
+
+export interface ValidationOutcome {
+  /** False when no swagger operation matches the URL: nothing was checked. */
+  matched: boolean;
+  operationId: string | undefined;
+  issues: ValidationIssue[];
+}
+
+export interface Violation {
+  time: string;
+  operationId: string;
+  method: string;
+  url: string;
+  statusCode: number;
+  issues: ValidationIssue[];
+}
+
+export interface LiveMessage {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+function toIssues(errors: LiveValidationIssue[]): ValidationIssue[] {
+  return errors.map((error) => ({
+    code: String(error.code),
+    message: error.message,
+    path: error.pathsInPayload?.[0] ?? "",
+    // oav writes body locations as "$.a.b" and parameter locations as ".path.name".
+    location: (error.jsonPathsInPayload?.[0] ?? "$").startsWith("$") ? "body" : "parameter",
+  }));
+}
+
+function bodyObject(body: unknown): Record<string, unknown> | undefined {
+  if (body === undefined || body === null) return undefined;
+  return JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+}
+
+/**
+ * Checks ARM traffic against the official swagger with oav's LiveValidator, loaded once at start
+ * from the pinned api-versions only (oav matches operations by exact api-version).
+ */
+export class SwaggerValidator {
+  private readonly recorded: Violation[] = [];
+
+  private constructor(
+    private readonly validator: LiveValidator,
+    private readonly log: Logger,
+  ) {}
+
+  static async create(log: Logger): Promise<SwaggerValidator> {
+    // oav logs every swagger path it cannot bucket by provider to the console; we keep our own log.
+    oavLog.consoleLogLevel = "off";
+    const validator = new LiveValidator({
+      directory: specificationDirectory(),
+      swaggerPathsPattern: [...pinnedSwaggers],
+      git: { shouldClone: false },
+      isPathCaseSensitive: false,
+    });
+    await validator.initialize();
+    return new SwaggerValidator(validator, log);
+  }
+
+  async validateRequest(request: LiveMessage): Promise<ValidationOutcome> {
+    const result = await this.validator.validateLiveRequest({
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      body: bodyObject(request.body),
+    });
+    const operationId = result.operationInfo?.operationId;
+    if (result.runtimeException || !operationId || operationId === "unknownOperationId") {
+      return { matched: false, operationId: undefined, issues: [] };
+    }
+    return { matched: true, operationId, issues: toIssues(result.errors) };
+  }
+
+  async validateResponse(request: LiveMessage, statusCode: number, headers: Record<string, string>, body: unknown): Promise<ValidationOutcome> {
+    const result = await this.validator.validateLiveResponse(
+      { statusCode: String(statusCode), headers, body: bodyObject(body) },
+      { url: request.url, method: request.method },
+    );
+    const operationId = result.operationInfo?.operationId;
+    if (result.runtimeException || !operationId || operationId === "unknownOperationId") {
+      return { matched: false, operationId: undefined, issues: [] };
+    }
+    // Errors raised by ARM itself (401, 403, 404 of a resource group, 429…) are not the
+    // resource provider's contract; some swaggers (Storage) declare no error response at all.
+    const issues = toIssues(result.errors).filter((issue) => !(statusCode >= 400 && issue.code === "INVALID_RESPONSE_CODE"));
+    return { matched: true, operationId, issues };
+  }
+
+  record(violation: Violation): void {
+    this.recorded.push(violation);
+    this.log("error", `VIOLATION ${violation.operationId} ${violation.method} ${violation.url} → ${violation.statusCode}: ${violation.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`);
+  }
+
+  violations(): Violation[] {
+    return this.recorded.map((violation) => ({ ...violation, issues: [...violation.issues] }));
+  }
+}
