@@ -4,18 +4,19 @@
 // Usage: node scripts/bench.mjs [--runs N]   (N: timed runs per figure, default 10, or BENCH_RUNS)
 //
 // Each section is a module in scripts/bench/ exporting `async ({ root, runs }) => markdown`.
-// Later figures (local Azure start-up and memory, task wall time and ARM call counts, a task's
-// peak memory) are new entries in SECTIONS.
+// A new figure is a new entry in SECTIONS.
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { coldStart } from "./bench/cold-start.mjs";
+import { localAzure } from "./bench/local-azure.mjs";
 import { packageSize } from "./bench/package-size.mjs";
 
 const SECTIONS = [
   { title: "Cold start", run: coldStart },
   { title: "Package", run: packageSize },
+  { title: "Local Azure and AzureMLWorkspace on it", run: localAzure },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
