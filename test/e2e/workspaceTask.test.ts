@@ -2,17 +2,25 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FaultKind, LocalAzure, RequestLogEntry, startLocalAzure } from "../../local/azure";
+import { randomBytes } from "node:crypto";
+import { FaultKind, LocalAzure, LocalAzureConnection, readConnectionFile, RequestLogEntry, startLocalAzure } from "../../local/azure";
 import { agentServiceConnection, ConnectionFlavour } from "../../local/runner/serviceConnections";
 import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
 import { ensureTaskBuilt } from "./builtTasks";
 
 // The built AzureMLWorkspace task, run as the agent runs it, against the local Azure: real
 // HTTPS, real tokens, real Azure SDK clients, every ARM exchange checked against the swagger.
+// With E2E_CONNECTION_FILE naming a connection.json written by hand (local/README.md), the same
+// tests run against that real subscription; what only the local Azure can tell (its request
+// log, swagger violations, injected faults) is then not asserted.
 describe("AzureMLWorkspace end to end on the local Azure", function () {
   this.timeout(300_000);
   const scopedWorkspace = { resourceGroupName: "rg-e2e-scoped", workspaceName: "amle2escoped" };
-  let azure: LocalAzure;
+  const connectionFile = process.env.E2E_CONNECTION_FILE;
+  // Globally unique names (storage, key vault, registry) need a fresh suffix in a real cloud.
+  const suffix = connectionFile ? randomBytes(2).toString("hex") : "01";
+  let azure: LocalAzure | undefined;
+  let connection: LocalAzureConnection;
   let stateDir: string;
   let workDir: string;
   let taskDirectory: string;
@@ -22,7 +30,12 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-local-azure-"));
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-sources-"));
     fs.mkdirSync(path.join(workDir, "agent-temp"));
-    azure = await startLocalAzure({ stateDir, provisioningSeconds: 1, retryAfterSeconds: 1, scopedWorkspace });
+    if (connectionFile) {
+      connection = readConnectionFile(connectionFile);
+    } else {
+      azure = await startLocalAzure({ stateDir, provisioningSeconds: 1, retryAfterSeconds: 1, scopedWorkspace });
+      connection = azure.connection;
+    }
   });
 
   after(async () => {
@@ -33,36 +46,46 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
 
   afterEach(() => {
     // Strict mode: every response of the local Azure must match the official swagger.
-    assert.deepEqual(azure.violations(), []);
+    if (azure) assert.deepEqual(azure.violations(), []);
   });
+
+  function armRequests(): RequestLogEntry[] | undefined {
+    return azure?.requests().filter((entry) => entry.target === "arm");
+  }
+
+  function localOnly(context: Mocha.Context): LocalAzure {
+    if (!azure) context.skip();
+    return azure as LocalAzure;
+  }
 
   interface Run {
     result: TaskStepResult;
-    requests: RequestLogEntry[];
+    /** The ARM calls the run made (local Azure only). */
+    requests?: RequestLogEntry[];
   }
 
   async function runWorkspaceTask(flavour: ConnectionFlavour, inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<Run> {
-    const connection = agentServiceConnection(azure.connection, flavour);
-    azure.clearRequests();
+    const service = agentServiceConnection(connection, flavour);
+    azure?.clearRequests();
     const result = await runTaskStep({
       taskDirectory,
-      inputs: { azureSubscription: connection.connectionId, ...inputs },
+      inputs: { azureSubscription: service.connectionId, ...inputs },
       variables: {
         "System.DefaultWorkingDirectory": workDir,
         "Agent.TempDirectory": path.join(workDir, "agent-temp"),
         ENVIRONMENT: "DEV",
-        LOCATION: "westeurope",
-        ...connection.variables,
+        LOCATION: connection.location,
+        ...service.variables,
         ...variables,
       },
-      endpoints: connection.endpoints,
-      environment: { ...azure.connection.clientEnvironment, ...connection.environment },
+      endpoints: service.endpoints,
+      environment: { ...connection.clientEnvironment, ...service.environment },
       timeoutMs: 240_000,
     });
-    return { result, requests: azure.requests().filter((entry) => entry.target === "arm") };
+    return { result, requests: armRequests() };
   }
 
-  const changes = (requests: RequestLogEntry[]) => requests.filter((entry) => !["GET", "HEAD"].includes(entry.method) && !/checkNameAvailability/i.test(entry.path));
+  const changes = (requests: RequestLogEntry[] = []) => requests.filter((entry) => !["GET", "HEAD"].includes(entry.method) && !/checkNameAvailability/i.test(entry.path));
   const clusters = "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2";
 
   const flavours: Array<[ConnectionFlavour, string]> = [
@@ -72,8 +95,9 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     ["managedIdentity", "managed identity"],
   ];
   for (const [flavour, title] of flavours) {
-    it(`${title}: creates everything, then a second run changes nothing and says so`, async () => {
-      const namespace = `e2e${flavour.slice(0, 4).toLowerCase()}01`;
+    it(`${title}: creates everything, then a second run changes nothing and says so`, async function () {
+      if ((flavour === "workloadIdentity" && !connection.oidc) || (flavour === "managedIdentity" && !connection.managedIdentity)) this.skip();
+      const namespace = `e2e${flavour.slice(0, 4).toLowerCase()}${suffix}`;
       const variables = { NAMESPACE: namespace, RESOURCE_GROUP: `rg-e2e-${flavour.toLowerCase()}` };
       const first = await runWorkspaceTask(flavour, { createResourceGroup: "true", computeClusters: clusters, writeConfigJson: "true" }, variables);
       assert.equal(first.result.result, "Succeeded", first.result.log);
@@ -97,42 +121,44 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
       assert.equal(second.result.result, "Succeeded", second.result.log);
       assert.match(second.result.log, /nothing to change/);
       assert.deepEqual(changes(second.requests).map((r) => `${r.method} ${r.path}`), [], "a re-run changed something");
-      assert.ok(second.requests.length < first.requests.length, "a re-run should need fewer ARM calls");
+      if (first.requests && second.requests) assert.ok(second.requests.length < first.requests.length, "a re-run should need fewer ARM calls");
     });
   }
 
   it("a wrong secret fails with Entra's answer and changes nothing", async () => {
-    const connection = agentServiceConnection(azure.connection, "secret");
-    connection.endpoints[0].parameters.serviceprincipalkey = "not-the-secret";
-    azure.clearRequests();
+    const service = agentServiceConnection(connection, "secret");
+    service.endpoints[0].parameters.serviceprincipalkey = "not-the-secret";
+    azure?.clearRequests();
     const result = await runTaskStep({
       taskDirectory,
-      inputs: { azureSubscription: connection.connectionId },
-      variables: { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": path.join(workDir, "agent-temp"), NAMESPACE: "e2ewrong01", RESOURCE_GROUP: "rg-e2e-wrong" },
-      endpoints: connection.endpoints,
-      environment: azure.connection.clientEnvironment,
+      inputs: { azureSubscription: service.connectionId },
+      variables: { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": path.join(workDir, "agent-temp"), NAMESPACE: `e2ewrong${suffix}`, RESOURCE_GROUP: "rg-e2e-wrong" },
+      endpoints: service.endpoints,
+      environment: connection.clientEnvironment,
     });
     assert.equal(result.result, "Failed");
     assert.match(result.message ?? "", /authentication failed: .*AADSTS7000215/);
     assert.ok(!result.log.includes("not-the-secret"), "the secret was printed");
-    assert.deepEqual(azure.requests().filter((r) => r.target === "arm" && r.status < 400), []);
+    assert.deepEqual((armRequests() ?? []).filter((r) => r.status < 400), []);
   });
 
   it("an invalid NAMESPACE fails before any call", async () => {
     const run = await runWorkspaceTask("secret", {}, { NAMESPACE: "Bad-Namespace", RESOURCE_GROUP: "rg-e2e-bad" });
     assert.equal(run.result.result, "Failed");
     assert.match(run.result.message ?? "", /variable NAMESPACE 'Bad-Namespace'\) gives 'saBad-Namespace', which is not a valid storage account name/);
-    assert.deepEqual(azure.requests(), [], "the task called Azure");
+    assert.deepEqual(azure?.requests() ?? [], [], "the task called Azure");
   });
 
-  it("a workspace-scoped connection cannot create a resource group, and says why", async () => {
-    const run = await runWorkspaceTask("workspaceScoped", { createResourceGroup: "true", location: "westeurope" }, { NAMESPACE: "e2escope01" });
+  it("a workspace-scoped connection cannot create a resource group, and says why", async function () {
+    localOnly(this); // needs a scoped workspace that does not exist yet
+    const run = await runWorkspaceTask("workspaceScoped", { createResourceGroup: "true" }, { NAMESPACE: `e2escope${suffix}` });
     assert.equal(run.result.result, "Failed", run.result.log);
     assert.match(run.result.message ?? "", /(Reading|Creating) resource group 'rg-e2e-scoped' failed \(AuthorizationFailed, HTTP 403\): The client '[^']+' with object id '[^']+' does not have authorization/);
     assert.deepEqual(changes(run.requests).filter((r) => r.status < 400), []);
   });
 
-  it("with faults at 20 % of calls, still succeeds and leaves nothing half-made", async () => {
+  it("with faults at 20 % of calls, still succeeds and leaves nothing half-made", async function () {
+    const azure = localOnly(this);
     const variables = { NAMESPACE: "e2efault01", RESOURCE_GROUP: "rg-e2e-faults" };
     // Four transient kinds, each drawn at 5.4 %: about 20 % of ARM calls get one (1 − 0.946⁴).
     const transient: FaultKind[] = ["throttle", "internalError", "serviceUnavailable", "dropConnection"];
@@ -143,9 +169,9 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     } finally {
       azure.setFaults(undefined);
     }
-    const trace = faulted.requests.map((r) => `${r.method} ${r.status} ${r.operationId ?? ""} ${r.fault ?? ""}`).join("\n");
+    const trace = (faulted.requests ?? []).map((r) => `${r.method} ${r.status} ${r.operationId ?? ""} ${r.fault ?? ""}`).join("\n");
     assert.equal(faulted.result.result, "Succeeded", `${faulted.result.log}\n${trace}`);
-    assert.ok(faulted.requests.some((r) => r.fault), "no fault was injected");
+    assert.ok(faulted.requests?.some((r) => r.fault), "no fault was injected");
     const again = await runWorkspaceTask("secret", { computeClusters: clusters }, variables);
     assert.equal(again.result.result, "Succeeded", again.result.log);
     assert.deepEqual(changes(again.requests).map((r) => `${r.method} ${r.path}`), [], "something was left half-made");
