@@ -254,6 +254,51 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
         message: /No Azure ML workspace name is set: .* or set NAMESPACE/,
       },
       {
+        title: "a resource group name Azure refuses",
+        scenario: { inputs: { resourceGroup: "rg/dev" } },
+        message: /Input 'resourceGroup' gives 'rg\/dev', which is not a valid resource group name/,
+      },
+      {
+        title: "a location that is not a region name",
+        scenario: { inputs: { location: "west-europe" } },
+        message: /Input 'location' gives 'west-europe', which is not a valid Azure region name/,
+      },
+      {
+        title: "an Application Insights name with a slash",
+        scenario: { inputs: { applicationInsights: "ai/dev" } },
+        message: /Input 'applicationInsights' gives 'ai\/dev', which is not a valid Application Insights component name/,
+      },
+      {
+        title: "a Log Analytics workspace name that is too short",
+        scenario: { variables: { LOGANALYTICS: "la1" } },
+        message: /Variable LOGANALYTICS gives 'la1', which is not a valid Log Analytics workspace name/,
+      },
+      {
+        title: "a container registry name with a hyphen",
+        scenario: { inputs: { containerRegistry: "cr-mlops-dev" } },
+        message: /Input 'containerRegistry' gives 'cr-mlops-dev', which is not a valid container registry name: 5–50 letters and digits/,
+      },
+      {
+        title: "an unknown container registry SKU",
+        scenario: { inputs: { containerRegistrySku: "Free" } },
+        message: /Input 'containerRegistrySku' is 'Free'; it must be one of Basic, Standard, Premium/,
+      },
+      {
+        title: "a configuration file that does not exist",
+        scenario: { inputs: { configurationFile: "configuration/missing.yml" } },
+        message: /Input 'configurationFile': file '.*configuration\/missing\.yml' does not exist/,
+      },
+      {
+        title: "a base configuration file that does not exist",
+        scenario: { inputs: { configurationBaseFile: "configuration/shared.yml" } },
+        message: /Input 'configurationBaseFile': file '.*configuration\/shared\.yml' does not exist/,
+      },
+      {
+        title: "a config.json path that is a folder",
+        scenario: { inputs: { writeConfigJson: "true", configJsonPath: "." } },
+        message: /Input 'configJsonPath' is '\.', which is a folder/,
+      },
+      {
         title: "an unknown storage SKU",
         scenario: { inputs: { storageSku: "Premium_XYZ" } },
         message: /Input 'storageSku' is 'Premium_XYZ'; it must be one of Standard_LRS/,

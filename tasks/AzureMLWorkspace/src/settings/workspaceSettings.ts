@@ -114,6 +114,10 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
   const configJsonPath = writeConfigJson
     ? tl.getInput("configJsonPath", false)?.trim() || `${tl.getVariable("System.DefaultWorkingDirectory") ?? "."}/.azureml/config.json`
     : undefined;
+  // Found now rather than after provisioning, so a bad path changes nothing in Azure.
+  if (configJsonPath && fs.existsSync(configJsonPath) && fs.statSync(configJsonPath).isDirectory()) {
+    throw new InputError(`Input 'configJsonPath' is '${configJsonPath}', which is a folder; give the path of the file to write.`);
+  }
 
   return {
     connection,
