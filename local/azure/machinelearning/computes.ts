@@ -3,10 +3,11 @@ import { ArmError, armErrors } from "../arm/armErrors";
 import { ArmServices } from "../arm/armServices";
 import { isJsonObject, JsonObject, withoutKey } from "../state/json";
 import { StoredResource } from "../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, resourceNotFound, systemData, tagsOf, touch } from "../arm/resourceHelpers";
+import { newStoredResource, propertiesOf, requireBody, systemData, tagsOf, touch } from "../arm/resourceHelpers";
 import { defineDeletion } from "../arm/provisioning";
 import { isAmlComputeVmSize } from "./amlComputeSizes";
 import { computeType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "./workspaceIds";
+import { requireWorkspace as requireParentWorkspace, requireWorkspaceChild } from "./workspaceChildren";
 
 const computeTemplate = `${workspaceTemplate}/computes/{computeName}`;
 const creation = "mlComputes.create";
@@ -81,18 +82,9 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
   });
   defineDeletion(services, deletion);
 
-  const requireWorkspace = (context: ArmRequestContext): StoredResource => {
-    const workspace = store.get(workspaceId(context.params));
-    if (!workspace) throw resourceNotFound(context, `Microsoft.MachineLearningServices/workspaces/${context.params.workspaceName}`);
-    return workspace;
-  };
-
-  const find = (context: ArmRequestContext): StoredResource => {
-    requireWorkspace(context);
-    const compute = store.get(computeId(context));
-    if (!compute) throw resourceNotFound(context, `Microsoft.MachineLearningServices/workspaces/${context.params.workspaceName}/computes/${context.params.computeName}`);
-    return compute;
-  };
+  const requireWorkspace = (context: ArmRequestContext): StoredResource => requireParentWorkspace(store, context);
+  const find = (context: ArmRequestContext): StoredResource =>
+    requireWorkspaceChild(store, context, computeId(context), `computes/${context.params.computeName}`);
 
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     const workspace = requireWorkspace(context);

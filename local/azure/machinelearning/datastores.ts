@@ -3,9 +3,10 @@ import { ArmError } from "../arm/armErrors";
 import { ArmServices } from "../arm/armServices";
 import { isJsonObject, JsonObject } from "../state/json";
 import { StoredResource } from "../state/resourceStore";
-import { newStoredResource, newStoredResourceBy, requireBody, resourceNotFound, systemData, touch } from "../arm/resourceHelpers";
+import { newStoredResource, newStoredResourceBy, requireBody, systemData, touch } from "../arm/resourceHelpers";
 import { storageAccountKeys } from "../arm/providers/storageAccounts";
 import { datastoreType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "./workspaceIds";
+import { requireWorkspace as requireParentWorkspace, requireWorkspaceChild } from "./workspaceChildren";
 
 const datastoreTemplate = `${workspaceTemplate}/datastores/{name}`;
 
@@ -87,18 +88,9 @@ function secretsFor(services: ArmServices, resource: StoredResource): JsonObject
 export function datastoreRoutes(services: ArmServices): ArmRoute[] {
   const { store } = services;
 
-  const requireWorkspace = (context: ArmRequestContext): StoredResource => {
-    const workspace = store.get(workspaceId(context.params));
-    if (!workspace) throw resourceNotFound(context, `Microsoft.MachineLearningServices/workspaces/${context.params.workspaceName}`);
-    return workspace;
-  };
-
-  const find = (context: ArmRequestContext): StoredResource => {
-    requireWorkspace(context);
-    const datastore = store.get(datastoreId(context));
-    if (!datastore) throw resourceNotFound(context, `Microsoft.MachineLearningServices/workspaces/${context.params.workspaceName}/datastores/${context.params.name}`);
-    return datastore;
-  };
+  const requireWorkspace = (context: ArmRequestContext): StoredResource => requireParentWorkspace(store, context);
+  const find = (context: ArmRequestContext): StoredResource =>
+    requireWorkspaceChild(store, context, datastoreId(context), `datastores/${context.params.name}`);
 
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     requireWorkspace(context);

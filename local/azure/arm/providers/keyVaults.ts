@@ -48,6 +48,11 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
   };
 
   const deletedVault = (name: string): StoredResource | undefined => findByGlobalName(services, deletedType, name);
+  const requireDeletedVault = (name: string): StoredResource => {
+    const deleted = deletedVault(name);
+    if (!deleted) throw new ArmError(404, "ResourceNotFound", `The Resource 'Microsoft.KeyVault/deletedVaults/${name}' was not found.`);
+    return deleted;
+  };
 
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     const name = context.params.vaultName;
@@ -174,8 +179,7 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
       action: "Microsoft.KeyVault/locations/deletedVaults/read",
       scope: "subscription",
       handler: (context) => {
-        const deleted = deletedVault(context.params.vaultName);
-        if (!deleted) throw new ArmError(404, "ResourceNotFound", `The Resource 'Microsoft.KeyVault/deletedVaults/${context.params.vaultName}' was not found.`);
+        const deleted = requireDeletedVault(context.params.vaultName);
         return { status: 200, body: deleted.body };
       },
     }),
@@ -188,8 +192,7 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
       action: "Microsoft.KeyVault/locations/deletedVaults/purge/action",
       scope: "subscription",
       handler: (context) => {
-        const deleted = deletedVault(context.params.vaultName);
-        if (!deleted) throw new ArmError(404, "ResourceNotFound", `The Resource 'Microsoft.KeyVault/deletedVaults/${context.params.vaultName}' was not found.`);
+        const deleted = requireDeletedVault(context.params.vaultName);
         store.delete(deleted.id);
         return { status: 200 };
       },
