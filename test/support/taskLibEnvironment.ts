@@ -2,8 +2,8 @@ import * as taskLibInternal from "azure-pipelines-task-lib/internal";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { withEnvironment } from "./agentEndpoint";
-import { unescapeCommandData } from "./loggingCommands";
+import { withEnvironment } from "./processEnvironment";
+import { unescapeCommandText } from "../../local/runner/loggingCommands";
 
 const vaultFolder = mkdtempSync(join(tmpdir(), "tasklib-vault-"));
 process.once("exit", () => rmSync(vaultFolder, { recursive: true, force: true }));
@@ -53,5 +53,5 @@ export async function captureTaskLibOutput<T>(action: () => T | Promise<T>): Pro
 
 /** The values masked with ##vso[task.setsecret] in task-lib output, unescaped. */
 export function maskedValues(output: string): string[] {
-  return [...output.matchAll(/##vso\[task\.setsecret\](.*)/g)].map((match) => unescapeCommandData(match[1]?.trim() ?? ""));
+  return [...output.matchAll(/##vso\[task\.setsecret\](.*)/g)].map((match) => unescapeCommandText(match[1]?.trim() ?? ""));
 }

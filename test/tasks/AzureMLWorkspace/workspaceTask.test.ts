@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
-import { agentEndpointEnvironment, withEnvironment } from "../../support/agentEndpoint";
-import { unescapeCommandData } from "../../support/loggingCommands";
+import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
+import { unescapeCommandText } from "../../../local/runner/loggingCommands";
+import { withEnvironment } from "../../support/processEnvironment";
 import { emptyState, InMemoryAzureState, mutatingOperations, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
 
 const connectionId = "c0ffee00-0000-4000-8000-000000000001";
@@ -37,7 +38,7 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
 
   async function runTask(scenario: Scenario = {}): Promise<MockTestRunner> {
     const environment: Record<string, string> = {
-      ...agentEndpointEnvironment({
+      ...endpointEnvironment({
         id: connectionId,
         url: "https://management.azure.com/",
         scheme: "ServicePrincipal",
@@ -68,7 +69,7 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
 
   function outputVariable(runner: MockTestRunner, name: string): string | undefined {
     const match = new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=true;[^\\]]*\\](.*)`).exec(runner.stdout);
-    return match ? unescapeCommandData(match[1].trim()) : undefined;
+    return match ? unescapeCommandText(match[1].trim()) : undefined;
   }
 
   beforeEach(() => {

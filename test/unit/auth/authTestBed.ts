@@ -1,5 +1,5 @@
 import type { AgentHttpSettings } from "../../../tasks/common/src/http/agentHttpSettings";
-import { agentEndpointEnvironment, type AgentEndpoint } from "../../support/agentEndpoint";
+import { endpointEnvironment, type AgentEndpoint } from "../../../local/runner/agentEnvironment";
 import { serveDevOpsOidc, serveEntraId, serveImds, type FakeOidcIssuer } from "../../support/fakeEntraId";
 import { TestServer } from "../../support/httpsTestServer";
 import { TestCertificateAuthority } from "../../support/testCertificates";
@@ -61,7 +61,7 @@ export function localEndpoint(authorityOrigin: string, scheme: string, parameter
 
 /** The variables the agent gives a task using `endpoint` as its azureSubscription input. */
 export function taskVariables(endpoint: AgentEndpoint, extra: Record<string, string> = {}): Record<string, string> {
-  return { INPUT_AZURESUBSCRIPTION: endpoint.id, ...agentEndpointEnvironment(endpoint), ...extra };
+  return { INPUT_AZURESUBSCRIPTION: endpoint.id, ...endpointEnvironment(endpoint), ...extra };
 }
 
 /** How the agent hands a task its job token: the SystemVssConnection endpoint. */

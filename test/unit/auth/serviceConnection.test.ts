@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { readServiceConnection } from "../../../tasks/common/src/auth/serviceConnection";
-import { agentEndpointEnvironment, type AgentEndpoint } from "../../support/agentEndpoint";
+import { endpointEnvironment, type AgentEndpoint } from "../../../local/runner/agentEnvironment";
 import { captureTaskLibOutput, loadTaskEnvironment, maskedValues, silenceTaskLib } from "../../support/taskLibEnvironment";
 import { createClientCertificate } from "../../support/testCertificates";
 
@@ -43,7 +43,7 @@ describe("readServiceConnection", () => {
   });
 
   function given(agentEndpoint: AgentEndpoint, variables: Record<string, string> = {}): void {
-    restore = loadTaskEnvironment({ [`INPUT_${INPUT.toUpperCase()}`]: agentEndpoint.id, ...agentEndpointEnvironment(agentEndpoint), ...variables });
+    restore = loadTaskEnvironment({ [`INPUT_${INPUT.toUpperCase()}`]: agentEndpoint.id, ...endpointEnvironment(agentEndpoint), ...variables });
   }
 
   it("reads a service principal connection with a secret, as the agent hands it over", async () => {
@@ -141,7 +141,7 @@ describe("readServiceConnection", () => {
     restore?.();
 
     const withoutScheme = endpoint();
-    const variables = agentEndpointEnvironment(withoutScheme);
+    const variables = endpointEnvironment(withoutScheme);
     delete variables[`ENDPOINT_AUTH_SCHEME_${withoutScheme.id}`];
     restore = loadTaskEnvironment({ INPUT_AZURESUBSCRIPTION: withoutScheme.id, ...variables });
     assert.equal(readServiceConnection(INPUT).scheme, "ServicePrincipal");
@@ -197,7 +197,7 @@ describe("readServiceConnection", () => {
 
     it("when the agent gave no URL for the connection", () => {
       const agentEndpoint = endpoint();
-      const variables = agentEndpointEnvironment(agentEndpoint);
+      const variables = endpointEnvironment(agentEndpoint);
       delete variables[`ENDPOINT_URL_${agentEndpoint.id}`];
       restore = loadTaskEnvironment({ INPUT_AZURESUBSCRIPTION: agentEndpoint.id, ...variables });
       assert.throws(() => readServiceConnection(INPUT), {

@@ -1,7 +1,3 @@
-// The agent's environment for a service connection, as the local runner builds it.
-export { endpointEnvironment as agentEndpointEnvironment } from "../../local/runner/agentEnvironment";
-export type { AgentEndpoint } from "../../local/runner/agentEnvironment";
-
 /** Sets variables in this process's environment and returns a function that restores it. */
 export function withEnvironment(values: Record<string, string>): () => void {
   const previous = new Map<string, string | undefined>();
