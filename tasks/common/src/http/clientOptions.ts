@@ -20,18 +20,24 @@ export interface AzureClientOptions extends HttpPipelineOptions {
 // One transport per settings object, so all clients of a task share its connection pools.
 const transports = new WeakMap<AgentHttpSettings, HttpClient>();
 
+// A provisioning run makes dozens of calls; throttling, 5xx answers and dropped connections
+// come in bursts, and the SDKs' default of 3 retries lets one burst fail the whole run. Six,
+// with the default exponential back-off (0.8 s doubling), wait out about 50 s of trouble.
+const retryOptions = { maxRetries: 6 };
+
 /**
- * Pipeline options that make a client honour the agent's proxy (with its bypass list) and CA.
- * Empty when the agent has neither, leaving the SDK's defaults (including HTTPS_PROXY/NO_PROXY).
+ * Pipeline options that make a client retry patiently and honour the agent's proxy (with its
+ * bypass list) and CA. Without proxy or CA, the SDK's own transport is kept (including
+ * HTTPS_PROXY/NO_PROXY).
  */
 export function httpPipelineOptions(http: AgentHttpSettings): HttpPipelineOptions {
-  if (!http.proxy && !http.ca) return {};
+  if (!http.proxy && !http.ca) return { retryOptions };
   let httpClient = transports.get(http);
   if (!httpClient) {
     httpClient = createRoutingHttpClient(http);
     transports.set(http, httpClient);
   }
-  return { httpClient };
+  return { httpClient, retryOptions };
 }
 
 export function azureClientOptions(connection: ServiceConnection, http: AgentHttpSettings): AzureClientOptions {
