@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startLocalAzure } from "../azure";
-import { agentServiceConnection } from "../runner/serviceConnections";
+import { agentServiceConnection, stepWithConnection } from "../runner/serviceConnections";
 import { runTaskStep, TaskStepResult } from "../runner/taskProcess";
 
 // `npm run demo`: the local Azure starts, and the built AzureMLWorkspace task provisions the Dev
@@ -31,12 +31,12 @@ async function main(): Promise<void> {
   const azure = await startLocalAzure({ stateDir: path.join(stateDir, "local-azure"), provisioningSeconds: 1 });
   console.log(`  ready in ${(azure.startupMs / 1000).toFixed(1)} s at ${azure.connection.armUrl}; connection: ${azure.connectionFile}\n`);
   try {
-    const connection = agentServiceConnection(azure.connection, "secret");
+    const service = agentServiceConnection(azure.connection, "secret");
     const run = (title: string): Promise<TaskStepResult> => {
       console.log(`${title}\n  - task: AzureMLWorkspace@1  (service principal with a secret, ENVIRONMENT=DEV, NAMESPACE=mlopsdemo01)`);
-      return runTaskStep({
+      const step = {
         taskDirectory,
-        inputs: { azureSubscription: connection.connectionId, createResourceGroup: "true", writeConfigJson: "true", tags: "environment=dev" },
+        inputs: { createResourceGroup: "true", writeConfigJson: "true", tags: "environment=dev" },
         variables: {
           "System.DefaultWorkingDirectory": sources,
           "Agent.TempDirectory": path.join(stateDir, "agent-temp"),
@@ -44,12 +44,10 @@ async function main(): Promise<void> {
           RESOURCE_GROUP: "rg-mlops-dev",
           LOCATION: "westeurope",
           NAMESPACE: "mlopsdemo01",
-          ...connection.variables,
         },
-        endpoints: connection.endpoints,
-        environment: { ...azure.connection.clientEnvironment, ...connection.environment },
         onLine: show,
-      });
+      };
+      return runTaskStep(stepWithConnection(step, azure.connection, service));
     };
 
     const first = await run("Run 1: provision the Dev environment");

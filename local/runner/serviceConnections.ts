@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import type { LocalAzureConnection, ServicePrincipalConnection } from "../azure";
 import { AgentEndpoint } from "./agentEnvironment";
+import { TaskStep } from "./taskProcess";
 
 /** How a service connection authenticates: the schemes an AzureRM connection can hold. */
 export type ConnectionFlavour = "secret" | "certificate" | "workloadIdentity" | "managedIdentity" | "workspaceScoped";
@@ -98,4 +99,19 @@ export function agentServiceConnection(connection: LocalAzureConnection, flavour
       };
     }
   }
+}
+
+/**
+ * A task step whose `azureSubscription` is this service connection: its id as the input, its
+ * endpoints, its job variables, and the process environment the client side needs (the local
+ * Azure's CA and `*.localhost` preload, the managed identity endpoint). The step's own values win.
+ */
+export function stepWithConnection(step: Omit<TaskStep, "endpoints">, connection: LocalAzureConnection, service: AgentServiceConnection): TaskStep {
+  return {
+    ...step,
+    inputs: { azureSubscription: service.connectionId, ...step.inputs },
+    variables: { ...service.variables, ...step.variables },
+    endpoints: service.endpoints,
+    environment: { ...connection.clientEnvironment, ...service.environment, ...step.environment },
+  };
 }

@@ -56,20 +56,21 @@ async function startEmulator(root, stateDir) {
   }
   const startupMs = performance.now() - started;
   const connection = JSON.parse(readFileSync(connectionFile, "utf8"));
+  const ca = readFileSync(connection.caCertPath);
   const stop = () =>
     new Promise((resolve) => {
       child.once("exit", resolve);
       child.kill("SIGTERM");
     });
-  return { child, startupMs, connection, stop };
+  return { child, startupMs, connection, ca, stop };
 }
 
 // The emulator's admin API, over its HTTPS with its own CA (this process did not start with it).
-function admin(connection, method, resource) {
+function admin({ connection, ca }, method, resource) {
   return new Promise((resolve, reject) => {
     const request = https.request(
       `${connection.admin.url.replace(/\/?$/, "/")}${resource}`,
-      { method, ca: readFileSync(connection.caCertPath), headers: { "x-local-azure-admin-token": connection.admin.token } },
+      { method, ca, headers: { "x-local-azure-admin-token": connection.admin.token } },
       (response) => {
         let body = "";
         response.on("data", (chunk) => (body += chunk));
@@ -83,27 +84,25 @@ function admin(connection, method, resource) {
 
 async function runTask(root, emulator, namespace, workDir) {
   const require = createRequire(import.meta.url);
-  const { agentServiceConnection } = require(join(root, "out", "local", "runner", "serviceConnections.js"));
+  const { agentServiceConnection, stepWithConnection } = require(join(root, "out", "local", "runner", "serviceConnections.js"));
   const { runTaskStep } = require(join(root, "out", "local", "runner", "taskProcess.js"));
-  const connection = agentServiceConnection(emulator.connection, "secret");
   const memoryFile = join(workDir, `peak-${namespace}-${Date.now()}.txt`);
   const clientEnvironment = emulator.connection.clientEnvironment;
-  await admin(emulator.connection, "DELETE", "requests");
+  await admin(emulator, "DELETE", "requests");
   const started = performance.now();
-  const result = await runTaskStep({
+  const step = {
     taskDirectory: join(root, "build", "tasks", "AzureMLWorkspace"),
-    inputs: { azureSubscription: connection.connectionId, createResourceGroup: "true", computeClusters: "- name: cpu-cluster\n  max_instances: 2" },
+    inputs: { createResourceGroup: "true", computeClusters: "- name: cpu-cluster\n  max_instances: 2" },
     variables: { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": workDir, NAMESPACE: namespace, RESOURCE_GROUP: `rg-${namespace}`, LOCATION: "westeurope" },
-    endpoints: connection.endpoints,
     environment: {
-      ...clientEnvironment,
       NODE_OPTIONS: `${clientEnvironment.NODE_OPTIONS ?? ""} --require ${join(root, "scripts", "bench", "peak-memory.cjs")}`.trim(),
       BENCH_PEAK_MEMORY_FILE: memoryFile,
     },
-  });
+  };
+  const result = await runTaskStep(stepWithConnection(step, emulator.connection, agentServiceConnection(emulator.connection, "secret")));
   const wallMs = performance.now() - started;
   if (result.result !== "Succeeded") throw new Error(`AzureMLWorkspace failed: ${result.message}`);
-  const requests = await admin(emulator.connection, "GET", "requests");
+  const requests = await admin(emulator, "GET", "requests");
   return {
     wallMs,
     armCalls: requests.filter((entry) => entry.target === "arm").length,
@@ -133,7 +132,7 @@ export async function localAzure({ root, runs }) {
       again.push(await runTask(root, emulator, namespace, workDir));
     }
     const residentMiB = treeResidentMiB(emulator.child.pid);
-    const violations = await admin(emulator.connection, "GET", "violations");
+    const violations = await admin(emulator, "GET", "violations");
 
     const taskRow = (label, figures) => [
       label,

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { FaultKind, LocalAzure, LocalAzureConnection, readConnectionFile, RequestLogEntry, startLocalAzure } from "../../local/azure";
-import { agentServiceConnection, ConnectionFlavour } from "../../local/runner/serviceConnections";
+import { agentServiceConnection, ConnectionFlavour, stepWithConnection } from "../../local/runner/serviceConnections";
 import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
 import { ensureTaskBuilt } from "./builtTasks";
 
@@ -65,23 +65,24 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
   }
 
   async function runWorkspaceTask(flavour: ConnectionFlavour, inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<Run> {
-    const service = agentServiceConnection(connection, flavour);
     azure?.clearRequests();
-    const result = await runTaskStep({
-      taskDirectory,
-      inputs: { azureSubscription: service.connectionId, ...inputs },
-      variables: {
-        "System.DefaultWorkingDirectory": workDir,
-        "Agent.TempDirectory": path.join(workDir, "agent-temp"),
-        ENVIRONMENT: "DEV",
-        LOCATION: connection.location,
-        ...service.variables,
-        ...variables,
+    const step = stepWithConnection(
+      {
+        taskDirectory,
+        inputs,
+        variables: {
+          "System.DefaultWorkingDirectory": workDir,
+          "Agent.TempDirectory": path.join(workDir, "agent-temp"),
+          ENVIRONMENT: "DEV",
+          LOCATION: connection.location,
+          ...variables,
+        },
+        timeoutMs: 240_000,
       },
-      endpoints: service.endpoints,
-      environment: { ...connection.clientEnvironment, ...service.environment },
-      timeoutMs: 240_000,
-    });
+      connection,
+      agentServiceConnection(connection, flavour),
+    );
+    const result = await runTaskStep(step);
     return { result, requests: armRequests() };
   }
 
@@ -129,13 +130,8 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     const service = agentServiceConnection(connection, "secret");
     service.endpoints[0].parameters.serviceprincipalkey = "not-the-secret";
     azure?.clearRequests();
-    const result = await runTaskStep({
-      taskDirectory,
-      inputs: { azureSubscription: service.connectionId },
-      variables: { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": path.join(workDir, "agent-temp"), NAMESPACE: `e2ewrong${suffix}`, RESOURCE_GROUP: "rg-e2e-wrong" },
-      endpoints: service.endpoints,
-      environment: connection.clientEnvironment,
-    });
+    const variables = { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": path.join(workDir, "agent-temp"), NAMESPACE: `e2ewrong${suffix}`, RESOURCE_GROUP: "rg-e2e-wrong" };
+    const result = await runTaskStep(stepWithConnection({ taskDirectory, inputs: {}, variables }, connection, service));
     assert.equal(result.result, "Failed");
     assert.match(result.message ?? "", /authentication failed: .*AADSTS7000215/);
     assert.ok(!result.log.includes("not-the-secret"), "the secret was printed");
