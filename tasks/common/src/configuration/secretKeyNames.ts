@@ -102,10 +102,15 @@ function credentialTermAt(words: string[], index: number): string | undefined {
 }
 
 const longestNoun = Math.max(...[...secretNouns].map((noun) => noun.length));
-const longestEnding = Math.max(...gluedSecretEndings.map((ending) => ending.length)) + "s".length;
+/** [as written, the ending it is a form of]: each ending and its plural. */
+const gluedEndingForms = gluedSecretEndings.flatMap((ending): [string, string][] => [
+  [ending, ending],
+  [`${ending}s`, ending],
+]);
+const longestEnding = Math.max(...gluedEndingForms.map(([form]) => form.length));
 
 function gluedEndingOf(text: string): string | undefined {
-  return gluedSecretEndings.find((ending) => text.endsWith(ending) || text.endsWith(`${ending}s`));
+  return gluedEndingForms.find(([form]) => text.endsWith(form))?.[1];
 }
 
 /** A credential that only shows once words are glued back together (`Pass_Word` → password). */
