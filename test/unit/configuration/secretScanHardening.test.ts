@@ -246,6 +246,30 @@ describe("secret scan hardening", () => {
     });
   });
 
+  it("lets a realistic configuration through, folded prose, hashes and long ids included", () => {
+    folder.write(
+      "configuration-dev.yml",
+      "description: >",
+      "  Trains a ridge regression on the diabetes data set and registers",
+      "  the model when its rmse beats the one in production.",
+      "image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest",
+      "environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest",
+      "base_model: sentence-transformers/all-MiniLM-L6-v2",
+      "data_uri: azureml://subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-mlops-dev/workspaces/aml-mlops-dev/datastores/workspaceblobstore/paths/diabetes/2024/",
+      "commit: 4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+      "checksum_sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+      "Pass_Word_Secret_Name: kv-db-password",
+      "ConnectionString_SecretName: kv-conn",
+      "compatibility_level: 3",
+      "passthrough: true",
+      "feature_columns: [age, sex, bmi, bp]",
+      "notes: |",
+      "  Keys and passwords live in Key Vault kv-mlops-dev; the scripts read them",
+      "  with the compute's managed identity.",
+    );
+    loadConfiguration({ directory: folder.directory, environment: "DEV" });
+  });
+
   describe("error text: file, line and a masked key path, never the secret", () => {
     /** The secret and the forms it could leak in. */
     function formsOf(secret: string): string[] {
