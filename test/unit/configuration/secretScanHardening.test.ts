@@ -160,6 +160,21 @@ describe("secret scan hardening", () => {
       });
     }
 
+    it("reads values and keys after YAML has decoded their escapes", () => {
+      const error = loadError(
+        folder,
+        'dsn: "Server=db;Pass\\u0077ord=FkPw"',
+        '"https://ml:Fk\\x50ass@feed.example.com/": 1',
+      );
+      assert.deepEqual(
+        error.findings.map((finding) => `${finding.line} ${finding.key}: ${finding.reason}`),
+        [
+          "1 dsn: the value looks like a connection string with a credential",
+          "2 <key 2 at line 2>: the key looks like a URL with a password in it",
+        ],
+      );
+    });
+
     it("recognises a JWT and a URL with a password split over lines", () => {
       const [header, payload, signature] = fakeSecrets.jwt.split(".");
       assert.deepEqual(secretShapesOf(`${header}.${payload}\n.${signature}`), ["a JSON Web Token"]);

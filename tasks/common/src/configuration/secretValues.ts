@@ -91,13 +91,13 @@ const shapes: SecretShape[] = [
   { description: "a GitHub or Hugging Face token", matches: (text) => prefixedToken.test(text) },
 ];
 
-/**
- * `text` with the line breaks YAML folded into spaces taken out again, when it looks like one
- * long token split over lines (every piece but the last one at least this long); prose, whose
- * words are short, is left alone.
- */
 const shortestSplitPiece = 16;
 
+/**
+ * `text` with the line breaks YAML folded into spaces taken out again, when it looks like one
+ * long token split over lines (every piece but the last one at least `shortestSplitPiece`
+ * long); prose, whose words are short, is left alone.
+ */
 function unfolded(text: string): string | undefined {
   const pieces = text.trim().split(/\s+/);
   if (pieces.length < 2) return undefined;
