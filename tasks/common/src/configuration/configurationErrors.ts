@@ -11,7 +11,10 @@ export interface SecretFinding {
   file: string;
   /** 1-based. */
   line: number;
-  /** Path of the key as written: `training.storage.account_key`, `endpoints[1].url`. */
+  /**
+   * Path of the key as written: `training.storage.account_key`, `endpoints[1].url`; a key that may
+   * itself be a secret is shown by its place instead, `<key 3 at line 7>` (see keyPathSegment.ts).
+   */
   key: string;
   reason: string;
 }

@@ -1,9 +1,13 @@
+import { foldLookAlikes } from "./lookAlikes";
+
 /*
  * Which keys name a secret. The rule, in the order it is applied:
  *
- * 1. A key is split into lower-case words at `_`, `-`, `.`, spaces, camelCase and digits
- *    (`storageAccountKey`, `STORAGE_ACCOUNT_KEY` → storage, account, key). Whole words only, so
- *    `tokenizer`, `keyword`, `monkey`, `secretary` and `passwordless` name nothing.
+ * 1. A key is folded (look-alike letters such as Cyrillic `а` or full-width `ａ` become Latin,
+ *    accents and invisible characters go, see lookAlikes.ts), then split into lower-case words
+ *    at `_`, `-`, `.`, spaces, camelCase and digits (`storageAccountKey`, `STORAGE_ACCOUNT_KEY`
+ *    → storage, account, key). Whole words only, so `tokenizer`, `keyword`, `monkey`,
+ *    `secretary` and `passwordless` name nothing.
  * 2. If the last word (the head of an English compound) is a descriptor — a name, id, path, url,
  *    length, expiry, type, mode, column, metric… — the key is *about* a secret, not holding one:
  *    `secret_name`, `password_length`, `token_expiry`, `private_key_path`, `model_key_metric`.
@@ -20,6 +24,9 @@
  *      head unless counted or named by NLP vocabulary (`max_tokens`, `pad_token`, `eos_token_id`
  *      are model settings; `hf_token`, `github_token` are credentials);
  *    - `string(s)` after `connection`/`conn`.
+ * 4. Last, words are read glued back together, since a separator or a capital letter can fall
+ *    inside a word (`Pass_Word`, `DB_PassWord`, `P_W_D`, `Connection_Str_ing`): consecutive
+ *    words that spell a credential noun, or that end in a glued compound above, flag the key.
  *
  * Known trade-off: `primary_key` is flagged (Azure's listKeys returns primaryKey), so a database
  * primary-key column must be named e.g. `primary_key_column` or `id_column`.
@@ -69,7 +76,7 @@ const descriptorHeads = new Set([
 
 /** Words of a key, lower case: `storageAccountKey2` → storage, account, key. */
 export function keyWords(key: string): string[] {
-  return key
+  return foldLookAlikes(key)
     .replace(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/gu, " ")
     .replace(/(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/gu, " ")
     .split(/[^\p{L}\p{N}]+/u)
@@ -94,6 +101,29 @@ function credentialTermAt(words: string[], index: number): string | undefined {
   return undefined;
 }
 
+const longestNoun = Math.max(...[...secretNouns].map((noun) => noun.length));
+/** [as written, the ending it is a form of]: each ending and its plural. */
+const gluedEndingForms = gluedSecretEndings.flatMap((ending): [string, string][] => [
+  [ending, ending],
+  [`${ending}s`, ending],
+]);
+const longestEnding = Math.max(...gluedEndingForms.map(([form]) => form.length));
+
+function gluedEndingOf(text: string): string | undefined {
+  return gluedEndingForms.find(([form]) => text.endsWith(form))?.[1];
+}
+
+/** A credential that only shows once words are glued back together (`Pass_Word` → password). */
+function gluedTermAt(words: string[], index: number, tail: string): string | undefined {
+  let spelled = words[index];
+  for (let start = index - 1; start >= 0 && spelled.length < longestNoun; start--) {
+    spelled = words[start] + spelled;
+    if (secretNouns.has(spelled)) return spelled;
+  }
+  // `tail` is the end of all the words up to this one, glued.
+  return gluedEndingOf(tail);
+}
+
 /** The words that make `key` name a secret (`"account key"`), or undefined when it names none. */
 export function secretTermInKey(key: string): string | undefined {
   const words = keyWords(key);
@@ -105,6 +135,12 @@ export function secretTermInKey(key: string): string | undefined {
   }
   for (let index = 0; index < words.length; index++) {
     const term = credentialTermAt(words, index);
+    if (term !== undefined) return term;
+  }
+  let tail = "";
+  for (let index = 0; index < words.length; index++) {
+    tail = (tail + words[index]).slice(-longestEnding);
+    const term = gluedTermAt(words, index, tail);
     if (term !== undefined) return term;
   }
   return undefined;

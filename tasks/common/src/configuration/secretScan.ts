@@ -1,4 +1,5 @@
 import { SecretFinding } from "./configurationErrors";
+import { keyPathSegment } from "./keyPathSegment";
 import { LocatedMapping, LocatedNode } from "./locatedYaml";
 import { secretTermInKey } from "./secretKeyNames";
 import { secretShapesOf } from "./secretValues";
@@ -14,10 +15,15 @@ import { isReference } from "./valueReferences";
  *   the secret would sit in the job's command line, which Azure ML keeps and shows.
  * The way to go is to name the secret (`storage_key_secret_name: …`) and let the script read
  * it from Key Vault with its identity; such descriptor keys pass (see secretKeyNames.ts).
+ *
+ * A key is also scanned as a value would be, since a connection string or a URL with a password
+ * works as a mapping key just as well; such a key is then masked in the finding's path (see
+ * keyPathSegment.ts), and so is the term it was flagged for.
  */
 
-function keyReason(term: string, value: LocatedNode): string {
-  const named = `the key names a secret (${term})`;
+/** `term` is left out when the key is masked, since it quotes a word of the key. */
+function keyReason(term: string | undefined, value: LocatedNode): string {
+  const named = term === undefined ? "the key names a secret" : `the key names a secret (${term})`;
   if (value.kind !== "scalar") return named;
   if (value.type === "null" || value.text.trim() === "") return `${named}; refused even empty, so that no one fills it in`;
   if (isReference(value.text)) {
@@ -26,13 +32,12 @@ function keyReason(term: string, value: LocatedNode): string {
   return named;
 }
 
-function valueReasons(value: LocatedNode): string[] {
-  if (value.kind !== "scalar") return [];
-  return secretShapesOf(value.text).map((shape) => `the value looks like ${shape}`);
+function shapesOf(node: LocatedNode): string[] {
+  return node.kind === "scalar" ? secretShapesOf(node.text) : [];
 }
 
-function keyTextOf(key: LocatedNode): string {
-  return key.kind === "scalar" ? key.text : "?";
+function valueReasons(value: LocatedNode): string[] {
+  return shapesOf(value).map((shape) => `the value looks like ${shape}`);
 }
 
 class SecretScan {
@@ -41,15 +46,23 @@ class SecretScan {
   constructor(private readonly file: string) {}
 
   mapping(node: LocatedMapping, path: string): void {
-    for (const { key, value } of node.entries) {
-      const name = keyTextOf(key);
-      const childPath = path === "" ? name : `${path}.${name}`;
-      const term = secretTermInKey(name);
+    node.entries.forEach(({ key, value }, position) => {
+      const keyShapes = shapesOf(key);
+      const segment = keyPathSegment(key, position, keyShapes.length > 0);
+      const childPath = path === "" ? segment.text : `${path}.${segment.text}`;
+      const term = key.kind === "scalar" ? secretTermInKey(key.text) : undefined;
       const isBoolean = value.kind === "scalar" && value.type === "boolean";
-      const reasons = [...(term !== undefined && !isBoolean ? [keyReason(term, value)] : []), ...valueReasons(value)];
-      if (reasons.length > 0) this.report(term !== undefined ? key.line : value.line, childPath, reasons);
+      const reasons = [
+        ...(term !== undefined && !isBoolean ? [keyReason(segment.masked ? undefined : term, value)] : []),
+        ...keyShapes.map((shape) => `the key looks like ${shape}`),
+        ...valueReasons(value),
+      ];
+      const atKey = (term !== undefined && !isBoolean) || keyShapes.length > 0;
+      if (reasons.length > 0) this.report(atKey ? key.line : value.line, childPath, reasons);
+      // A list or mapping used as a key (`? [a, b]`) can hide a secret too.
+      this.children(key, childPath);
       this.children(value, childPath);
-    }
+    });
   }
 
   private sequence(items: LocatedNode[], path: string): void {
