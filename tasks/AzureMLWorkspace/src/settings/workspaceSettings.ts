@@ -1,14 +1,18 @@
-import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tl from "azure-pipelines-task-lib/task";
 import { readServiceConnection, ServiceConnection } from "../../../common/src/auth/serviceConnection";
 import { InputError } from "../../../common/src/errors/inputError";
+import { readInputFile } from "../../../common/src/files/fileInputs";
+import { checkOutputFilePath } from "../../../common/src/files/outputPath";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
 import { connectionSource } from "../../../common/src/settings/connectionScope";
 import { nameOrDerived } from "../../../common/src/settings/derivedName";
 import { EnvironmentSettings, readEnvironmentSettings } from "../../../common/src/settings/environmentSettings";
 import { ResourceReference, ResourceType, toResourceReference } from "../../../common/src/settings/resourceReference";
 import { readConfigurationInputs } from "../../../common/src/settings/configurationInputs";
+import { jobOutputRoots } from "../../../common/src/settings/outputRoots";
 import { parseTags } from "../../../common/src/settings/tags";
+import { quoted } from "../../../common/src/text/printable";
 import { ComputeClusterSpec, computeClustersFromDocument, ensureUniqueNames, parseComputeClusters } from "./computeClusters";
 
 export const resourceTypes = {
@@ -57,6 +61,19 @@ function pickList(name: string, allowed: string[], fallback: string): string {
   return value;
 }
 
+/**
+ * The agent fills an empty filePath input with the sources folder: that folder means "not set".
+ * Any other folder is a mistake that readInputFile reports.
+ */
+function computeClustersFile(): string | undefined {
+  const given = tl.getInput("computeClustersFile", false)?.trim();
+  if (!given) return undefined;
+  const root = tl.getVariable("System.DefaultWorkingDirectory") || process.cwd();
+  const file = path.resolve(root, given);
+  const unset = [root, tl.getVariable("Build.SourcesDirectory")].filter((folder): folder is string => Boolean(folder));
+  return unset.some((folder) => path.resolve(folder) === file) ? undefined : file;
+}
+
 function readComputeClusters(environment: EnvironmentSettings): ComputeClusterSpec[] {
   const clusters: ComputeClusterSpec[] = [];
   const configuration = readConfigurationInputs(environment.environment);
@@ -65,13 +82,10 @@ function readComputeClusters(environment: EnvironmentSettings): ComputeClusterSp
     const origin = `Configuration ${configuration?.files.map((f) => `'${f}'`).join(" + ")} compute_clusters`;
     clusters.push(...computeClustersFromDocument(Array.isArray(configured) ? configured : [configured], origin));
   }
-  const file = tl.getInput("computeClustersFile", false)?.trim();
-  // The agent fills an empty filePath input with the sources directory: that is "not set".
-  if (file && !(fs.existsSync(file) && fs.statSync(file).isDirectory())) {
-    if (!fs.existsSync(file)) {
-      throw new InputError(`Input 'computeClustersFile': file '${file}' does not exist.`);
-    }
-    clusters.push(...parseComputeClusters(fs.readFileSync(file, "utf8"), `Compute clusters file '${file}'`));
+  const file = computeClustersFile();
+  if (file) {
+    const content = readInputFile({ path: file, source: "Input 'computeClustersFile'" });
+    clusters.push(...parseComputeClusters(content, `Compute clusters file ${quoted(file)}`));
   }
   const inline = tl.getInput("computeClusters", false);
   if (inline?.trim()) clusters.push(...parseComputeClusters(inline, "Input 'computeClusters'"));
@@ -110,14 +124,14 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
     dependencies[kind] = toResourceReference(value, resourceTypes[kind], home);
   }
 
+  // Checked now rather than after provisioning, so a bad path changes nothing in Azure.
   const writeConfigJson = tl.getBoolInput("writeConfigJson", false);
   const configJsonPath = writeConfigJson
-    ? tl.getInput("configJsonPath", false)?.trim() || `${tl.getVariable("System.DefaultWorkingDirectory") ?? "."}/.azureml/config.json`
+    ? checkOutputFilePath(
+        { value: tl.getInput("configJsonPath", false)?.trim() || ".azureml/config.json", source: "Input 'configJsonPath'" },
+        jobOutputRoots(),
+      )
     : undefined;
-  // Found now rather than after provisioning, so a bad path changes nothing in Azure.
-  if (configJsonPath && fs.existsSync(configJsonPath) && fs.statSync(configJsonPath).isDirectory()) {
-    throw new InputError(`Input 'configJsonPath' is '${configJsonPath}', which is a folder; give the path of the file to write.`);
-  }
 
   return {
     connection,
