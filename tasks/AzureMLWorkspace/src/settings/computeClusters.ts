@@ -38,7 +38,7 @@ function wholeNumber(value: unknown, key: string, where: string, fallback: numbe
   if (value === undefined || value === null) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > int32Max) {
     const shown = typeof value === "string" ? quoted(value) : `'${String(value)}'`;
-    throw new InputError(`${where}: '${key}' must be a whole number from 0 to ${int32Max}, not ${shown}.`);
+    throw new InputError(`${where}: '${key}' must be a whole number of 0 or more, up to ${int32Max}, not ${shown}.`);
   }
   return value;
 }

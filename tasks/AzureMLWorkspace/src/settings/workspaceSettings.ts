@@ -11,8 +11,8 @@ import { EnvironmentSettings, readEnvironmentSettings } from "../../../common/sr
 import { ResourceReference, ResourceType, toResourceReference } from "../../../common/src/settings/resourceReference";
 import { readConfigurationInputs } from "../../../common/src/settings/configurationInputs";
 import { jobOutputRoots } from "../../../common/src/settings/outputRoots";
-import { parseTags } from "../../../common/src/settings/tags";
-import { quoted } from "../../../common/src/text/printable";
+import { parseTags, tagLimits } from "../../../common/src/settings/tags";
+import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 import { ComputeClusterSpec, computeClustersFromDocument, ensureUniqueNames, parseComputeClusters } from "./computeClusters";
 
 export const resourceTypes = {
@@ -56,9 +56,17 @@ const registrySkus = ["Basic", "Standard", "Premium"];
 function pickList(name: string, allowed: string[], fallback: string): string {
   const value = tl.getInput(name, false)?.trim() || fallback;
   if (!allowed.includes(value)) {
-    throw new InputError(`Input '${name}' is '${value}'; it must be one of ${allowed.join(", ")}.`);
+    throw new InputError(`Input '${name}' is ${quoted(value)}; it must be one of ${allowed.join(", ")}.`);
   }
   return value;
+}
+
+function readDescription(): string | undefined {
+  const description = tl.getInput("workspaceDescription", false)?.trim() || undefined;
+  if (description !== undefined && hasControlCharacter(description)) {
+    throw new InputError(`Input 'workspaceDescription' is ${quoted(description)}, which holds a control character; give one line of text.`);
+  }
+  return description;
 }
 
 /**
@@ -141,8 +149,9 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
     dependencies,
     storageSku: pickList("storageSku", storageSkus, "Standard_LRS"),
     containerRegistrySku: pickList("containerRegistrySku", registrySkus, "Basic"),
-    description: tl.getInput("workspaceDescription", false)?.trim() || undefined,
-    tags: parseTags(tl.getInput("tags", false), "tags"),
+    description: readDescription(),
+    // The tags go on every resource the task creates, the storage account among them.
+    tags: parseTags(tl.getInput("tags", false), "tags", { maxNameLength: tagLimits.storageAccountNameLength }),
     computeClusters: readComputeClusters(environment),
     configJsonPath,
   };
