@@ -128,6 +128,11 @@ const badInputs: BadInput[] = [
     message: /NAMESPACE 'dev\\u001B\[2J01'\) gives 'amldev\\u001B\[2J01', which is not a valid Azure ML workspace name/,
   },
   {
+    title: "a location with a newline inside",
+    scenario: () => ({ inputs: { location: "West\nEurope" } }),
+    message: /^Input 'location' gives 'west\\neurope', which is not a valid Azure region name/,
+  },
+  {
     title: "51 tags",
     scenario: () => ({ inputs: { tags: Array.from({ length: 51 }, (_, i) => `t${i}=v`).join("\n") } }),
     message: /^Input 'tags' gives more than 50 tags \(line 51\); Azure takes at most 50 per resource\.$/,
@@ -182,8 +187,8 @@ describe("AzureMLWorkspace task: hostile inputs (MockTestRunner, in-memory Azure
   });
 
   describe("still takes what Azure takes", () => {
-    it("provisions a cluster whose name is 16 characters long", async () => {
-      const runner = await job.run({ inputs: { computeClusters: "- name: gpu-cluster-a100\n  max_instances: 2\n" } });
+    it("provisions a cluster whose name is 16 characters long, in a region written as the portal shows it", async () => {
+      const runner = await job.run({ inputs: { computeClusters: "- name: gpu-cluster-a100\n  max_instances: 2\n", location: "West Europe" } });
       assert.ok(runner.succeeded, runner.stdout + runner.stderr);
       assert.ok(runner.stdout.includes("Compute cluster 'gpu-cluster-a100': created"), runner.stdout);
     });

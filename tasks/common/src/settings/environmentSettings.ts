@@ -45,7 +45,8 @@ export function readEnvironmentSettings(connection: ConnectionScope): Environmen
     { fixed: connection.mlWorkspaceLocation, source: connectionSource(connection) },
   );
   if (location) {
-    location.value = location.value.toLowerCase().replace(/\s+/g, "");
+    // "West Europe" as the portal shows it is 'westeurope'; a tab or a newline is not a space, and is refused.
+    location.value = location.value.toLowerCase().replace(/ +/g, "");
     validateName(location, nameRules.location);
   }
 
