@@ -91,6 +91,16 @@ const badInputs: BadInput[] = [
     message: /^Input 'configurationDirectory': '.*settings\.yml' is not a folder\.$/,
   },
   {
+    title: "a configuration folder with a newline in its name",
+    scenario: () => ({ inputs: { configurationDirectory: "conf\nig" } }),
+    message: /^Input 'configurationDirectory': '.*conf\\nig' holds a control character/,
+  },
+  {
+    title: "a compute clusters file with an escape sequence in its name",
+    scenario: () => ({ inputs: { computeClustersFile: "clusters\u001b[2J.yml" } }),
+    message: /^Input 'computeClustersFile': '.*clusters\\u001B\[2J\.yml' holds a control character/,
+  },
+  {
     title: "a config.json path that climbs out of the working folder",
     scenario: (job) => (fs.writeFileSync(path.join(path.dirname(job.workDir), `${path.basename(job.workDir)}-victim.json`), "keep"), {
       inputs: { writeConfigJson: "true", configJsonPath: `../${path.basename(job.workDir)}-victim.json` },

@@ -44,6 +44,7 @@ describe("compute cluster limits", () => {
     assert.match(refusal('- name: "cpu\\ncluster"'), /'cpu\\ncluster' is not a valid compute cluster name/);
     assert.match(refusal('- name: cpu\n  description: "line\\u0007"'), /'description' is 'line\\u0007', which holds a control character/);
     assert.match(refusal("- name: 42"), /'42' is not a valid compute cluster name/);
+    assert.match(refusal('- name: cpu\n  "max\\u001b[1m": 3'), /unknown key 'max\\u001B\[1m'/);
   });
 
   it("refuses a YAML bomb at once, naming the input", () => {

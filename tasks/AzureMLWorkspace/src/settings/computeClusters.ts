@@ -58,7 +58,7 @@ function readCluster(entry: unknown, where: string): ComputeClusterSpec {
   if (!isMap(entry)) throw new InputError(`${where} is not a mapping with 'name', 'size', 'min_instances'…`);
   const unknown = Object.keys(entry).filter((key) => !knownKeys.has(key));
   if (unknown.length > 0) {
-    throw new InputError(`${where}: unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} (known: ${[...knownKeys].join(", ")}).`);
+    throw new InputError(`${where}: unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => quoted(key)).join(", ")} (known: ${[...knownKeys].join(", ")}).`);
   }
   if (entry.name === undefined || entry.name === null) throw new InputError(`${where} has no 'name'.`);
   if (typeof entry.name !== "string" || !nameRules.computeCluster.test(entry.name.trim())) {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { InputError } from "../errors/inputError";
-import { quoted } from "../text/printable";
+import { hasControlCharacter, quoted } from "../text/printable";
 
 /*
  * Every file a task reads because a user named it (configuration, compute clusters, and the
@@ -74,6 +74,9 @@ function checkStats(input: FileInput, stats: fs.Stats, maxBytes: number): void {
  * can. `stat` follows symbolic links: a link to a regular file is a regular file.
  */
 export function checkInputFile(input: FileInput, options: ReadOptions = {}): void {
+  if (hasControlCharacter(input.path)) {
+    throw new InputError(`${input.source}: ${quoted(input.path)} holds a control character, which no file name here should.`);
+  }
   let stats: fs.Stats;
   try {
     stats = fs.statSync(input.path);

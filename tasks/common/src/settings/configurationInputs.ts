@@ -4,7 +4,7 @@ import * as tl from "azure-pipelines-task-lib/task";
 import { loadConfiguration, LoadedConfiguration } from "../configuration";
 import { InputError } from "../errors/inputError";
 import { checkInputFile, isPresent } from "../files/fileInputs";
-import { quoted } from "../text/printable";
+import { hasControlCharacter, quoted } from "../text/printable";
 
 function resolveFromSources(file: string): string {
   const root = tl.getVariable("System.DefaultWorkingDirectory") || process.cwd();
@@ -13,6 +13,9 @@ function resolveFromSources(file: string): string {
 
 
 function checkDirectory(directory: string, given: boolean): void {
+  if (hasControlCharacter(directory)) {
+    throw new InputError(`Input 'configurationDirectory': ${quoted(directory)} holds a control character, which no folder name here should.`);
+  }
   let stats: fs.Stats | undefined;
   try {
     stats = fs.statSync(directory);
