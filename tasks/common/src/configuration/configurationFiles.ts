@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InputError } from "../errors/inputError";
 import { checkInputFile, FileInput, isPresent } from "../files/fileInputs";
+import { asConfigurationError } from "./asConfigurationError";
 import { ConfigurationError } from "./configurationErrors";
 
 export interface ConfigurationFiles {
@@ -24,15 +24,9 @@ export interface ConfigurationFilePaths {
 const extensions = [".yml", ".yaml"];
 const environmentName = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-
 /** A file that must be a readable regular file of sane size, as a ConfigurationError if not. */
 function requireFile(input: FileInput): string {
-  try {
-    checkInputFile(input);
-  } catch (error) {
-    if (error instanceof InputError) throw new ConfigurationError(error.message);
-    throw error;
-  }
+  asConfigurationError(() => checkInputFile(input));
   return input.path;
 }
 

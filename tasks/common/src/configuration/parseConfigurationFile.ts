@@ -1,6 +1,6 @@
-import { InputError } from "../errors/inputError";
 import { readInputFile } from "../files/fileInputs";
 import { loadYaml } from "../yaml/safeYaml";
+import { asConfigurationError } from "./asConfigurationError";
 import { ConfigurationError } from "./configurationErrors";
 import { ConfigurationMapping, ConfigurationValue, isConfigurationMapping, setOwn } from "./configurationValue";
 import { LocatedMapping, LocatedNode, locateDocuments } from "./locatedYaml";
@@ -10,16 +10,6 @@ export interface ParsedConfigurationFile {
   values: ConfigurationMapping;
   /** Undefined for a file with no content (only comments), which counts as an empty mapping. */
   document?: LocatedMapping;
-}
-
-/** The file and YAML checks speak of inputs in general; here they are configuration errors. */
-function asConfigurationError<T>(load: () => T): T {
-  try {
-    return load();
-  } catch (error) {
-    if (error instanceof InputError) throw new ConfigurationError(error.message);
-    throw error;
-  }
 }
 
 function describeKind(node: LocatedNode): string {
