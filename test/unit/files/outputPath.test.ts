@@ -64,7 +64,7 @@ describe("output paths", () => {
   });
 
   it("refuses a path longer than the system takes, and a name longer than a file name may be", () => {
-    assert.match(refusal("a/".repeat(5000) + "config.json"), /a path of \d+ bytes once resolved; the system takes at most 4095/);
+    assert.match(refusal("a/".repeat(5000) + "config.json"), /a path of \d+ bytes once resolved; the system takes at most \d+/);
     assert.match(refusal("x".repeat(256) + ".json"), /is 261 bytes long; the system takes at most 255 per name/);
     assert.ok(check("x".repeat(250) + ".json"));
   });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { nameRules, NamedResourceKind } from "../../../tasks/common/src/naming/azureNameRules";
-import { hasControlCharacter, quoted } from "../../../tasks/common/src/text/printable";
+import { abbreviated, hasControlCharacter, quoted } from "../../../tasks/common/src/text/printable";
 
 /*
  * Every rule at its edges: the shortest and the longest name Azure takes, one character short
@@ -99,5 +99,14 @@ describe("printing what the user typed", () => {
       assert.doesNotMatch(quoted(`x${char}y`), /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u);
     }
     assert.equal(hasControlCharacter("été ünïcode"), false);
+  });
+});
+
+describe("cutting a long value for a sentence", () => {
+  it("keeps a value of the limit whole and cuts a longer one to the limit, start and end kept", () => {
+    assert.equal(abbreviated("x".repeat(160)), "x".repeat(160));
+    const cut = abbreviated("a".repeat(200) + "config.json");
+    assert.equal(cut.length, 160);
+    assert.ok(cut.startsWith("aaa") && cut.endsWith("config.json") && cut.includes("…"), cut);
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { InputError } from "../errors/inputError";
-import { hasControlCharacter, quoted } from "../text/printable";
+import { abbreviated, hasControlCharacter, quoted } from "../text/printable";
 
 /*
  * Every file a task reads because a user named it (configuration, compute clusters, and the
@@ -61,10 +61,10 @@ function describeSize(bytes: number): string {
 }
 
 function checkStats(input: FileInput, stats: fs.Stats, maxBytes: number): void {
-  if (!stats.isFile()) throw new InputError(`${input.source}: ${quoted(input.path)} is ${kindOf(stats)}, not a file.`);
+  if (!stats.isFile()) throw new InputError(`${input.source}: ${quoted(abbreviated(input.path))} is ${kindOf(stats)}, not a file.`);
   if (stats.size > maxBytes) {
     throw new InputError(
-      `${input.source}: file ${quoted(input.path)} is ${describeSize(stats.size)}; the task reads files of at most ${describeSize(maxBytes)}.`,
+      `${input.source}: file ${quoted(abbreviated(input.path))} is ${describeSize(stats.size)}; the task reads files of at most ${describeSize(maxBytes)}.`,
     );
   }
 }
@@ -75,13 +75,13 @@ function checkStats(input: FileInput, stats: fs.Stats, maxBytes: number): void {
  */
 export function checkInputFile(input: FileInput, options: ReadOptions = {}): void {
   if (hasControlCharacter(input.path)) {
-    throw new InputError(`${input.source}: ${quoted(input.path)} holds a control character, which no file name here should.`);
+    throw new InputError(`${input.source}: ${quoted(abbreviated(input.path))} holds a control character, which no file name here should.`);
   }
   let stats: fs.Stats;
   try {
     stats = fs.statSync(input.path);
   } catch (error) {
-    throw new InputError(`${input.source}: file ${quoted(input.path)} ${describeSystemError(errorCode(error))}.`);
+    throw new InputError(`${input.source}: file ${quoted(abbreviated(input.path))} ${describeSystemError(errorCode(error))}.`);
   }
   checkStats(input, stats, options.maxBytes ?? maxTextFileBytes);
 }
@@ -110,7 +110,7 @@ export function readInputFile(input: FileInput, options: ReadOptions = {}): stri
     // O_NONBLOCK: should the path have become a FIFO since the check, opening it does not wait for a writer.
     descriptor = fs.openSync(input.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
-    throw new InputError(`${input.source}: file ${quoted(input.path)} ${describeSystemError(errorCode(error))}.`);
+    throw new InputError(`${input.source}: file ${quoted(abbreviated(input.path))} ${describeSystemError(errorCode(error))}.`);
   }
   try {
     checkStats(input, fs.fstatSync(descriptor), maxBytes);
@@ -121,13 +121,13 @@ export function readInputFile(input: FileInput, options: ReadOptions = {}): stri
       if (read === 0) break;
       length += read;
       if (length > maxBytes) {
-        throw new InputError(`${input.source}: file ${quoted(input.path)} grew beyond ${describeSize(maxBytes)} while being read.`);
+        throw new InputError(`${input.source}: file ${quoted(abbreviated(input.path))} grew beyond ${describeSize(maxBytes)} while being read.`);
       }
     }
     return buffer.subarray(0, length).toString("utf8");
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${input.source}: file ${quoted(input.path)} ${describeSystemError(errorCode(error))}.`);
+    throw new InputError(`${input.source}: file ${quoted(abbreviated(input.path))} ${describeSystemError(errorCode(error))}.`);
   } finally {
     fs.closeSync(descriptor);
   }

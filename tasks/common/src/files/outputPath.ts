@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "../errors/inputError";
-import { hasControlCharacter, quoted } from "../text/printable";
+import { abbreviated, hasControlCharacter, quoted } from "../text/printable";
 
 /*
  * Every path a task writes to because a user named it (config.json, and the job outputs and
@@ -16,8 +16,11 @@ import { hasControlCharacter, quoted } from "../text/printable";
  * itself, which no one means to do from a provisioning step.
  */
 
-/** Linux's PATH_MAX (4096 with its terminating NUL) and NAME_MAX, in bytes. */
-const maxPathBytes = 4095;
+/**
+ * PATH_MAX less its terminating NUL: 4096 on Linux, 1024 on macOS (Node on Windows writes long
+ * paths itself, through `\\?\`); NAME_MAX is 255 bytes on all three.
+ */
+const maxPathBytes = process.platform === "darwin" ? 1023 : 4095;
 const maxNameBytes = 255;
 
 /** Kernel file systems: writing there changes the machine, not a file. */
@@ -37,7 +40,7 @@ export interface OutputPathInput {
 }
 
 function fail(input: OutputPathInput, problem: string): never {
-  throw new InputError(`${input.source} is ${quoted(input.value)}, ${problem}.`);
+  throw new InputError(`${input.source} is ${quoted(abbreviated(input.value))}, ${problem}.`);
 }
 
 function isInside(folder: string, candidate: string): boolean {
@@ -104,7 +107,7 @@ export function checkOutputFilePath(input: OutputPathInput, roots: OutputRoot[])
     fail(input, `which is under ${systemFolders.join(", ")}: the task writes files only into the job's folders`);
   }
   if (!roots.some((root) => isInside(path.resolve(root.folder), target))) {
-    fail(input, `which resolves to ${quoted(target)}, outside the job's folders (${describeRoots(roots)}); give a path inside them`);
+    fail(input, `which resolves to ${quoted(abbreviated(target))}, outside the job's folders (${describeRoots(roots)}); give a path inside them`);
   }
 
   const { folder, isFolder } = existingAncestor(target);
@@ -113,7 +116,7 @@ export function checkOutputFilePath(input: OutputPathInput, roots: OutputRoot[])
   const realFolder = realPathOf(folder);
   const realTarget = path.join(realFolder, path.relative(folder, target));
   if (systemFolders.some((system) => isInside(system, realTarget)) || !roots.some((root) => isInside(realPathOf(root.folder), realTarget))) {
-    fail(input, `which leads through a symbolic link to ${quoted(realTarget)}, outside the job's folders (${describeRoots(roots)})`);
+    fail(input, `which leads through a symbolic link to ${quoted(abbreviated(realTarget))}, outside the job's folders (${describeRoots(roots)})`);
   }
   try {
     fs.accessSync(folder, fs.constants.W_OK);

@@ -26,3 +26,10 @@ export function quoted(value: string): string {
   });
   return `'${escaped}'`;
 }
+
+/** A value cut to a readable length for a sentence: its start and its end around an ellipsis. */
+export function abbreviated(value: string, maxLength = 160): string {
+  if (value.length <= maxLength) return value;
+  const tail = Math.floor(maxLength / 4);
+  return `${value.slice(0, maxLength - tail - 1)}…${value.slice(-tail)}`;
+}
