@@ -56,6 +56,11 @@ const badInputs: BadInput[] = [
     message: /^Input 'computeClusters' line \d+ is refused: its aliases \(\*name\) expand/,
   },
   {
+    title: "an alias that loops back into its own anchor, in the configuration file",
+    scenario: (job) => (job.write("configuration/configuration-dev.yml", "model_name: m\nloop: &l\n  again: *l\n"), {}),
+    message: /^The configuration file .*configuration-dev\.yml:3 is refused: the alias \*l points into its own anchor &l, a loop\.$/,
+  },
+  {
     title: "/dev/zero as the compute clusters file",
     scenario: () => ({ inputs: { computeClustersFile: "/dev/zero" } }),
     message: /^Input 'computeClustersFile': '\/dev\/zero' is a character device, not a file\.$/,

@@ -74,6 +74,13 @@ describe("the YAML loader's limits", () => {
     assert.deepEqual(loadYaml(atLimit, file).documents, [{ a: 1 }]);
   });
 
+  it("refuses an alias inside its own anchor, which would make a loop", () => {
+    assert.match(refusal(() => loadYaml("a: &a [1, *a]", file)), /^The configuration file \/w\/c\.yml:1 is refused: the alias \*a points into its own anchor &a, a loop\.$/);
+    assert.match(refusal(() => loadYaml("x: 1\na: &a\n  b:\n    c: *a\n", input)), /^Input 'computeClusters' line 4 is refused: the alias \*a points into its own anchor &a/);
+    // An anchor defined again inside: the alias means the newer, finished one.
+    assert.deepEqual(loadYaml("a: &a [&a 1, *a]", file).documents, [{ a: [1, 1] }]);
+  });
+
   it("keeps the core schema, merge keys and every document", () => {
     const loaded = loadYaml("base: &b {x: 1, y: true}\nrun:\n  <<: *b\n  y: false\nn: ~\n---\nsecond: 0x10\n", file);
     assert.deepEqual(loaded.documents, [{ base: { x: 1, y: true }, run: { x: 1, y: false }, n: null }, { second: 16 }]);

@@ -83,7 +83,8 @@ interface Measure {
  */
 class ExpansionCheck {
   private next = 0;
-  private anchors = new Map<string, Measure>();
+  /** Per anchor name, the size of its node; "open" while that node is still being read. */
+  private anchors = new Map<string, Measure | "open">();
   private aliases = 0;
 
   constructor(
@@ -110,18 +111,24 @@ class ExpansionCheck {
       if (++this.aliases > this.limits.maxAliases) {
         this.refuse(event.anchorStart, `it holds more than ${this.limits.maxAliases} aliases (*name)`);
       }
-      return this.anchors.get(this.source.slice(event.anchorStart, event.anchorEnd)) ?? { nodes: 1, depth: 0 };
+      const name = this.source.slice(event.anchorStart, event.anchorEnd);
+      const target = this.anchors.get(name);
+      // js-yaml would build a cycle, which every walk of the values downstream follows forever.
+      if (target === "open") this.refuse(event.anchorStart, `the alias *${name} points into its own anchor &${name}, a loop`);
+      return target ?? { nodes: 1, depth: 0 };
     }
     let measure: Measure = { nodes: 1, depth: 0 };
     if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
+      const anchor = event.anchorStart >= 0 ? this.source.slice(event.anchorStart, event.anchorEnd) : undefined;
+      if (anchor !== undefined) this.anchors.set(anchor, "open");
       while (this.events[this.next].type !== EVENT_ID.POP) {
         const child = this.node();
         measure = { nodes: measure.nodes + child.nodes, depth: Math.max(measure.depth, child.depth + 1) };
         this.check(measure, event.start);
       }
       this.next++;
-    }
-    if (event.type !== EVENT_ID.POP && event.type !== EVENT_ID.DOCUMENT && event.anchorStart >= 0) {
+      if (anchor !== undefined) this.anchors.set(anchor, measure);
+    } else if (event.type === EVENT_ID.SCALAR && event.anchorStart >= 0) {
       this.anchors.set(this.source.slice(event.anchorStart, event.anchorEnd), measure);
     }
     return measure;
