@@ -1,6 +1,7 @@
-import * as yaml from "js-yaml";
 import { InputError } from "../../../common/src/errors/inputError";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
+import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
+import { loadYaml } from "../../../common/src/yaml/safeYaml";
 
 /** One AmlCompute cluster, in the terms of the `az ml compute` YAML schema. */
 export interface ComputeClusterSpec {
@@ -25,10 +26,19 @@ function isMap(value: unknown): value is YamlMap {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/*
+ * Node counts are int32 in the API (ScaleSettings.minNodeCount, maxNodeCount), and so is every
+ * integer az ml takes; idle seconds are sent as a duration (PT<n>S) but read by az ml and the
+ * Python SDK as an integer, and a cluster that should never scale down sets min_instances
+ * instead. Past these bounds Azure refuses the request, or JavaScript rounds the number.
+ */
+const int32Max = 2_147_483_647;
+
 function wholeNumber(value: unknown, key: string, where: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new InputError(`${where}: '${key}' must be a whole number of 0 or more, not '${String(value)}'.`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > int32Max) {
+    const shown = typeof value === "string" ? quoted(value) : `'${String(value)}'`;
+    throw new InputError(`${where}: '${key}' must be a whole number of 0 or more, up to ${int32Max}, not ${shown}.`);
   }
   return value;
 }
@@ -38,6 +48,9 @@ function text(value: unknown, key: string, where: string): string | undefined {
   if (typeof value !== "string" || value.trim() === "") {
     throw new InputError(`${where}: '${key}' must be a non-empty string.`);
   }
+  if (hasControlCharacter(value.trim())) {
+    throw new InputError(`${where}: '${key}' is ${quoted(value.trim())}, which holds a control character.`);
+  }
   return value.trim();
 }
 
@@ -45,14 +58,15 @@ function readCluster(entry: unknown, where: string): ComputeClusterSpec {
   if (!isMap(entry)) throw new InputError(`${where} is not a mapping with 'name', 'size', 'min_instances'…`);
   const unknown = Object.keys(entry).filter((key) => !knownKeys.has(key));
   if (unknown.length > 0) {
-    throw new InputError(`${where}: unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")} (known: ${[...knownKeys].join(", ")}).`);
+    throw new InputError(`${where}: unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => quoted(key)).join(", ")} (known: ${[...knownKeys].join(", ")}).`);
   }
-  const name = text(entry.name, "name", where);
-  if (!name) throw new InputError(`${where} has no 'name'.`);
+  if (entry.name === undefined || entry.name === null) throw new InputError(`${where} has no 'name'.`);
+  if (typeof entry.name !== "string" || !nameRules.computeCluster.test(entry.name.trim())) {
+    const shown = typeof entry.name === "string" ? quoted(entry.name.trim()) : `'${String(entry.name)}'`;
+    throw new InputError(`${where}: ${shown} is not a valid compute cluster name: ${nameRules.computeCluster.description}.`);
+  }
+  const name = entry.name.trim();
   const label = `${where} ('${name}')`;
-  if (!nameRules.computeCluster.test(name)) {
-    throw new InputError(`${label}: '${name}' is not a valid compute cluster name: ${nameRules.computeCluster.description}.`);
-  }
   const type = text(entry.type, "type", label);
   if (type && type.toLowerCase() !== "amlcompute") {
     throw new InputError(`${label}: type '${type}' is not supported; only 'amlcompute' clusters are provisioned.`);
@@ -67,7 +81,7 @@ function readCluster(entry: unknown, where: string): ComputeClusterSpec {
     throw new InputError(`${label}: max_instances (${maxInstances}) must be at least 1 and at least min_instances (${minInstances}).`);
   }
   const size = text(entry.size, "size", label) ?? defaults.size;
-  if (!/^[A-Za-z0-9_]+$/.test(size)) {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(size)) {
     throw new InputError(`${label}: size '${size}' is not a VM size name such as Standard_DS3_v2.`);
   }
   return {
@@ -96,19 +110,13 @@ export function computeClustersFromDocument(document: unknown, origin: string): 
   return list.map((entry, index) => readCluster(entry, list.length > 1 || Array.isArray(document) ? `${origin} item ${index + 1}` : origin));
 }
 
-/** Parses the YAML text of a compute clusters file or input. */
+/** Parses the YAML text of a compute clusters file or input; empty means "no clusters". */
 export function parseComputeClusters(content: string, origin: string): ComputeClusterSpec[] {
-  // js-yaml 5 refuses an empty document; for an optional input, empty means "no clusters".
-  if (content.replace(/#.*$/gm, "").trim() === "") return [];
-  let document: unknown;
-  try {
-    document = yaml.load(content);
-  } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    const line = error instanceof yaml.YAMLException && error.mark ? ` line ${error.mark.line + 1}` : "";
-    throw new InputError(`${origin}${line} is not valid YAML: ${reason}.`);
+  const { documents } = loadYaml(content, { name: origin, positions: "input" });
+  if (documents.length > 1) {
+    throw new InputError(`${origin} holds ${documents.length} YAML documents; give one list of clusters.`);
   }
-  return computeClustersFromDocument(document, origin);
+  return computeClustersFromDocument(documents[0], origin);
 }
 
 export function ensureUniqueNames(clusters: ComputeClusterSpec[]): void {

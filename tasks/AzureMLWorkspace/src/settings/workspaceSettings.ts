@@ -1,14 +1,18 @@
-import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tl from "azure-pipelines-task-lib/task";
 import { readServiceConnection, ServiceConnection } from "../../../common/src/auth/serviceConnection";
 import { InputError } from "../../../common/src/errors/inputError";
+import { readInputFile } from "../../../common/src/files/fileInputs";
+import { checkOutputFilePath } from "../../../common/src/files/outputPath";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
 import { connectionSource } from "../../../common/src/settings/connectionScope";
 import { nameOrDerived } from "../../../common/src/settings/derivedName";
 import { EnvironmentSettings, readEnvironmentSettings } from "../../../common/src/settings/environmentSettings";
 import { ResourceReference, ResourceType, toResourceReference } from "../../../common/src/settings/resourceReference";
 import { readConfigurationInputs } from "../../../common/src/settings/configurationInputs";
-import { parseTags } from "../../../common/src/settings/tags";
+import { jobOutputRoots } from "../../../common/src/settings/outputRoots";
+import { parseTags, tagLimits } from "../../../common/src/settings/tags";
+import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 import { ComputeClusterSpec, computeClustersFromDocument, ensureUniqueNames, parseComputeClusters } from "./computeClusters";
 
 export const resourceTypes = {
@@ -52,9 +56,30 @@ const registrySkus = ["Basic", "Standard", "Premium"];
 function pickList(name: string, allowed: string[], fallback: string): string {
   const value = tl.getInput(name, false)?.trim() || fallback;
   if (!allowed.includes(value)) {
-    throw new InputError(`Input '${name}' is '${value}'; it must be one of ${allowed.join(", ")}.`);
+    throw new InputError(`Input '${name}' is ${quoted(value)}; it must be one of ${allowed.join(", ")}.`);
   }
   return value;
+}
+
+function readDescription(): string | undefined {
+  const description = tl.getInput("workspaceDescription", false)?.trim() || undefined;
+  if (description !== undefined && hasControlCharacter(description)) {
+    throw new InputError(`Input 'workspaceDescription' is ${quoted(description)}, which holds a control character; give one line of text.`);
+  }
+  return description;
+}
+
+/**
+ * The agent fills an empty filePath input with the sources folder: that folder means "not set".
+ * Any other folder is a mistake that readInputFile reports.
+ */
+function computeClustersFile(): string | undefined {
+  const given = tl.getInput("computeClustersFile", false)?.trim();
+  if (!given) return undefined;
+  const root = tl.getVariable("System.DefaultWorkingDirectory") || process.cwd();
+  const file = path.resolve(root, given);
+  const unset = [root, tl.getVariable("Build.SourcesDirectory")].filter((folder): folder is string => Boolean(folder));
+  return unset.some((folder) => path.resolve(folder) === file) ? undefined : file;
 }
 
 function readComputeClusters(environment: EnvironmentSettings): ComputeClusterSpec[] {
@@ -65,13 +90,10 @@ function readComputeClusters(environment: EnvironmentSettings): ComputeClusterSp
     const origin = `Configuration ${configuration?.files.map((f) => `'${f}'`).join(" + ")} compute_clusters`;
     clusters.push(...computeClustersFromDocument(Array.isArray(configured) ? configured : [configured], origin));
   }
-  const file = tl.getInput("computeClustersFile", false)?.trim();
-  // The agent fills an empty filePath input with the sources directory: that is "not set".
-  if (file && !(fs.existsSync(file) && fs.statSync(file).isDirectory())) {
-    if (!fs.existsSync(file)) {
-      throw new InputError(`Input 'computeClustersFile': file '${file}' does not exist.`);
-    }
-    clusters.push(...parseComputeClusters(fs.readFileSync(file, "utf8"), `Compute clusters file '${file}'`));
+  const file = computeClustersFile();
+  if (file) {
+    const content = readInputFile({ path: file, source: "Input 'computeClustersFile'" });
+    clusters.push(...parseComputeClusters(content, `Compute clusters file ${quoted(file)}`));
   }
   const inline = tl.getInput("computeClusters", false);
   if (inline?.trim()) clusters.push(...parseComputeClusters(inline, "Input 'computeClusters'"));
@@ -110,14 +132,14 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
     dependencies[kind] = toResourceReference(value, resourceTypes[kind], home);
   }
 
+  // Checked now rather than after provisioning, so a bad path changes nothing in Azure.
   const writeConfigJson = tl.getBoolInput("writeConfigJson", false);
   const configJsonPath = writeConfigJson
-    ? tl.getInput("configJsonPath", false)?.trim() || `${tl.getVariable("System.DefaultWorkingDirectory") ?? "."}/.azureml/config.json`
+    ? checkOutputFilePath(
+        { value: tl.getInput("configJsonPath", false)?.trim() || ".azureml/config.json", source: "Input 'configJsonPath'" },
+        jobOutputRoots(),
+      )
     : undefined;
-  // Found now rather than after provisioning, so a bad path changes nothing in Azure.
-  if (configJsonPath && fs.existsSync(configJsonPath) && fs.statSync(configJsonPath).isDirectory()) {
-    throw new InputError(`Input 'configJsonPath' is '${configJsonPath}', which is a folder; give the path of the file to write.`);
-  }
 
   return {
     connection,
@@ -127,8 +149,9 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
     dependencies,
     storageSku: pickList("storageSku", storageSkus, "Standard_LRS"),
     containerRegistrySku: pickList("containerRegistrySku", registrySkus, "Basic"),
-    description: tl.getInput("workspaceDescription", false)?.trim() || undefined,
-    tags: parseTags(tl.getInput("tags", false), "tags"),
+    description: readDescription(),
+    // The tags go on every resource the task creates, the storage account among them.
+    tags: parseTags(tl.getInput("tags", false), "tags", { maxNameLength: tagLimits.storageAccountNameLength }),
     computeClusters: readComputeClusters(environment),
     configJsonPath,
   };

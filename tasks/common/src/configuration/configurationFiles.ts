@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { checkInputFile, FileInput, isPresent } from "../files/fileInputs";
+import { asConfigurationError } from "./asConfigurationError";
 import { ConfigurationError } from "./configurationErrors";
 
 export interface ConfigurationFiles {
@@ -22,8 +24,10 @@ export interface ConfigurationFilePaths {
 const extensions = [".yml", ".yaml"];
 const environmentName = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-function isFile(file: string): boolean {
-  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+/** A file that must be a readable regular file of sane size, as a ConfigurationError if not. */
+function requireFile(input: FileInput): string {
+  asConfigurationError(() => checkInputFile(input));
+  return input.path;
 }
 
 function environmentStem(environment: string): string {
@@ -42,25 +46,26 @@ function environmentStem(environment: string): string {
 }
 
 /** The one existing file among `<stem>.yml` and `<stem>.yaml`; both at once is ambiguous. */
-function findByStem(directory: string, stem: string): { found?: string; tried: string[] } {
+function findByStem(directory: string, stem: string, source: string): { found?: string; tried: string[] } {
   const tried = extensions.map((extension) => path.join(directory, stem + extension));
-  const existing = tried.filter(isFile);
+  const existing = tried.filter(isPresent);
   if (existing.length > 1) {
     throw new ConfigurationError(`Both ${existing.join(" and ")} exist: keep only one of them.`);
   }
-  return { found: existing[0], tried };
+  return { found: existing[0] === undefined ? undefined : requireFile({ path: existing[0], source }), tried };
 }
 
 function environmentFile(files: ConfigurationFiles): string {
   if (files.file !== undefined) {
-    if (!isFile(files.file)) {
+    if (!isPresent(files.file)) {
       throw new ConfigurationError(
         `The configuration file ${files.file} (given for ENVIRONMENT '${files.environment}') does not exist.`,
       );
     }
-    return files.file;
+    return requireFile({ path: files.file, source: `The configuration file for ENVIRONMENT '${files.environment}'` });
   }
-  const { found, tried } = findByStem(files.directory, environmentStem(files.environment));
+  const stem = environmentStem(files.environment);
+  const { found, tried } = findByStem(files.directory, stem, `The configuration file for ENVIRONMENT '${files.environment.trim()}'`);
   if (found === undefined) {
     const missingDirectory = fs.existsSync(files.directory) ? "" : ` (the folder ${files.directory} does not exist)`;
     throw new ConfigurationError(
@@ -72,10 +77,10 @@ function environmentFile(files: ConfigurationFiles): string {
 
 function baseFile(files: ConfigurationFiles): string | undefined {
   if (files.baseFile !== undefined) {
-    if (!isFile(files.baseFile)) throw new ConfigurationError(`The base configuration file ${files.baseFile} does not exist.`);
-    return files.baseFile;
+    if (!isPresent(files.baseFile)) throw new ConfigurationError(`The base configuration file ${files.baseFile} does not exist.`);
+    return requireFile({ path: files.baseFile, source: "The base configuration file" });
   }
-  return findByStem(files.directory, "configuration").found;
+  return findByStem(files.directory, "configuration", "The base configuration file").found;
 }
 
 export function resolveConfigurationFiles(files: ConfigurationFiles): ConfigurationFilePaths {

@@ -1,5 +1,6 @@
-import * as fs from "node:fs";
-import { constructFromEvents, CORE_SCHEMA, Event, mergeTag, parseEvents, YAMLException } from "js-yaml";
+import { readInputFile } from "../files/fileInputs";
+import { loadYaml } from "../yaml/safeYaml";
+import { asConfigurationError } from "./asConfigurationError";
 import { ConfigurationError } from "./configurationErrors";
 import { ConfigurationMapping, ConfigurationValue, isConfigurationMapping, setOwn } from "./configurationValue";
 import { LocatedMapping, LocatedNode, locateDocuments } from "./locatedYaml";
@@ -9,36 +10,6 @@ export interface ParsedConfigurationFile {
   values: ConfigurationMapping;
   /** Undefined for a file with no content (only comments), which counts as an empty mapping. */
   document?: LocatedMapping;
-}
-
-// `<<: *defaults` is common in configuration files; the core schema leaves it out by default.
-const schema = CORE_SCHEMA.withTags(mergeTag);
-
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code) : String(error);
-    throw new ConfigurationError(`Cannot read the configuration file ${file} (${code}).`);
-  }
-}
-
-/**
- * Only the reason and the position: js-yaml's own message adds a snippet of the source, which
- * could print the very secret the scan exists to keep out of the log.
- */
-function syntaxError(file: string, error: YAMLException): ConfigurationError {
-  const where = error.mark ? `${file}:${error.mark.line + 1} (column ${error.mark.column + 1})` : file;
-  return new ConfigurationError(`The configuration file ${where} is not valid YAML: ${error.reason}.`);
-}
-
-function parseYaml<T>(file: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof YAMLException) throw syntaxError(file, error);
-    throw error;
-  }
 }
 
 function describeKind(node: LocatedNode): string {
@@ -63,15 +34,16 @@ function toConfigurationValue(value: unknown, file: string): ConfigurationValue 
 
 /** Reads one configuration file: one YAML document whose top level is a mapping. */
 export function parseConfigurationFile(file: string): ParsedConfigurationFile {
-  const source = readText(file);
-  const events: Event[] = parseYaml(file, () => parseEvents(source, { filename: file }));
+  const { source, events, documents: constructedDocuments } = asConfigurationError(() =>
+    loadYaml(readInputFile({ path: file, source: "Configuration" }), { name: `The configuration file ${file}`, positions: "file" }),
+  );
   const documents = locateDocuments(source, events);
   if (documents.length > 1) {
     throw new ConfigurationError(
       `The configuration file ${file} holds ${documents.length} YAML documents; it must hold one mapping.`,
     );
   }
-  const [constructed] = parseYaml(file, () => constructFromEvents(events, { source, filename: file, schema }));
+  const [constructed] = constructedDocuments;
   const [document] = documents;
   if (document === undefined || constructed === null) return { file, values: {} };
   const values = toConfigurationValue(constructed, file);

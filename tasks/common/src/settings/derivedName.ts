@@ -1,5 +1,6 @@
 import { InputError } from "../errors/inputError";
 import { NameRule } from "../naming/azureNameRules";
+import { quoted } from "../text/printable";
 import { describeOrigins, firstValue, SourcedValue, ValueOrigin } from "./sourcedValue";
 
 /**
@@ -22,6 +23,6 @@ export function nameOrDerived(
   }
   return {
     value: `${derived.prefix}${namespace.value}`,
-    source: `${derived.variable} (default '${derived.prefix}' + ${namespace.source} '${namespace.value}')`,
+    source: `${derived.variable} (default '${derived.prefix}' + ${namespace.source} ${quoted(namespace.value)})`,
   };
 }

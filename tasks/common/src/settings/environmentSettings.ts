@@ -1,5 +1,6 @@
 import { InputError } from "../errors/inputError";
 import { nameRules } from "../naming/azureNameRules";
+import { quoted } from "../text/printable";
 import { ConnectionScope, connectionSource } from "./connectionScope";
 import { describeOrigins, firstValue, SourcedValue, ValueOrigin } from "./sourcedValue";
 import { validateName } from "./resourceReference";
@@ -23,7 +24,7 @@ export function readEnvironmentSettings(connection: ConnectionScope): Environmen
   const environment = firstValue({ variable: "ENVIRONMENT" });
   if (environment && !/^[A-Z][A-Z0-9_]*$/.test(environment.value)) {
     throw new InputError(
-      `Variable ENVIRONMENT is '${environment.value}': it must be an upper-case name such as DEV, TEST or PROD.`,
+      `Variable ENVIRONMENT is ${quoted(environment.value)}: it must be an upper-case name such as DEV, TEST or PROD.`,
     );
   }
 
@@ -44,7 +45,8 @@ export function readEnvironmentSettings(connection: ConnectionScope): Environmen
     { fixed: connection.mlWorkspaceLocation, source: connectionSource(connection) },
   );
   if (location) {
-    location.value = location.value.toLowerCase().replace(/\s+/g, "");
+    // "West Europe" as the portal shows it is 'westeurope'; a tab or a newline is not a space, and is refused.
+    location.value = location.value.toLowerCase().replace(/ +/g, "");
     validateName(location, nameRules.location);
   }
 

@@ -1,5 +1,6 @@
 import { InputError } from "../errors/inputError";
-import { NameRule } from "../naming/azureNameRules";
+import { NameRule, nameRules } from "../naming/azureNameRules";
+import { quoted } from "../text/printable";
 import { SourcedValue } from "./sourcedValue";
 
 /** An Azure resource the task uses, named by the user either by name or by full resource id. */
@@ -23,12 +24,13 @@ export function resourceId(subscriptionId: string, resourceGroup: string, type: 
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${type}/${name}`;
 }
 
+const subscriptionIdPattern = /^[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$/;
 const idPattern = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)$/i;
 
 export function validateName(value: SourcedValue, rule: NameRule): void {
   if (!rule.test(value.value)) {
     throw new InputError(
-      `${capitalize(value.source)} gives '${value.value}', which is not a valid ${rule.resource} name: ${rule.description}.`,
+      `${capitalize(value.source)} gives ${quoted(value.value)}, which is not a valid ${rule.resource} name: ${rule.description}.`,
     );
   }
 }
@@ -46,11 +48,17 @@ export function toResourceReference(
     const match = idPattern.exec(value.value);
     if (!match || match[3].toLowerCase() !== kind.type.toLowerCase()) {
       throw new InputError(
-        `${capitalize(value.source)} gives '${value.value}', which is not a ${kind.rule.resource} resource id ` +
+        `${capitalize(value.source)} gives ${quoted(value.value)}, which is not a ${kind.rule.resource} resource id ` +
           `(/subscriptions/<id>/resourceGroups/<group>/providers/${kind.type}/<name>).`,
       );
     }
     const [, subscriptionId, resourceGroup, , name] = match;
+    if (!subscriptionIdPattern.test(subscriptionId)) {
+      throw new InputError(
+        `${capitalize(value.source)} gives ${quoted(value.value)}, whose subscription ${quoted(subscriptionId)} is not a subscription id (a GUID).`,
+      );
+    }
+    validateName({ value: resourceGroup, source: `${value.source} (its resource group)` }, nameRules.resourceGroup);
     validateName({ value: name, source: value.source }, kind.rule);
     return {
       name,
