@@ -1,7 +1,7 @@
 import { LiveValidator, LiveValidationIssue } from "oav";
 import { log as oavLog } from "oav/dist/lib/util/logging";
 import { Logger } from "../logging";
-import { pinnedSwaggers, specificationDirectory } from "./specificationLocation";
+import { assertPinnedSwaggersPresent, pinnedSwaggers, specificationDirectory } from "./specificationLocation";
 
 export interface ValidationIssue {
   code: string;
@@ -64,8 +64,10 @@ export class SwaggerValidator {
   static async create(log: Logger): Promise<SwaggerValidator> {
     // oav logs every swagger path it cannot bucket by provider to the console; we keep our own log.
     oavLog.consoleLogLevel = "off";
+    const directory = specificationDirectory();
+    assertPinnedSwaggersPresent(directory);
     const validator = new LiveValidator({
-      directory: specificationDirectory(),
+      directory,
       swaggerPathsPattern: [...pinnedSwaggers],
       git: { shouldClone: false },
       isPathCaseSensitive: false,
