@@ -18,6 +18,16 @@ export interface ValidationOutcome {
   issues: ValidationIssue[];
 }
 
+/** How many ARM requests strict mode checked against the swagger, and what came of them. */
+export interface ValidationCounts {
+  /** Requests a swagger operation matched and that were checked. */
+  validated: number;
+  /** Of those, the ones refused because the swagger (or an ARM rule) says no. */
+  refused: number;
+  /** Requests no loaded swagger operation matched: refused as ARM refuses an unknown type or api-version. */
+  unmatched: number;
+}
+
 export interface Violation {
   time: string;
   operationId: string;
@@ -55,6 +65,7 @@ function bodyObject(body: unknown): Record<string, unknown> | undefined {
  */
 export class SwaggerValidator {
   private readonly recorded: Violation[] = [];
+  private readonly counts: ValidationCounts = { validated: 0, refused: 0, unmatched: 0 };
 
   private constructor(
     private readonly validator: LiveValidator,
@@ -84,8 +95,11 @@ export class SwaggerValidator {
       body: bodyObject(request.body),
     });
     const operationId = result.operationInfo?.operationId;
-    if (result.runtimeException || !operationId || operationId === "unknownOperationId") {
-      return { matched: false, operationId: undefined, issues: [] };
+    if (!operationId || operationId === "unknownOperationId") return { matched: false, operationId: undefined, issues: [] };
+    if (result.runtimeException) {
+      // oav found the operation but could not check the request (it catches what its validator
+      // throws): that is no pass. The request is refused, naming why.
+      return { matched: true, operationId, issues: [{ code: String(result.runtimeException.code), message: "The request could not be validated.", path: "", location: "body" }] };
     }
     return { matched: true, operationId, issues: toIssues(result.errors) };
   }
@@ -103,6 +117,19 @@ export class SwaggerValidator {
     // resource provider's contract; some swaggers (Storage) declare no error response at all.
     const issues = toIssues(result.errors).filter((issue) => !(statusCode >= 400 && issue.code === "INVALID_RESPONSE_CODE"));
     return { matched: true, operationId, issues };
+  }
+
+  /** Counts a request strict mode checked (refused or not) or could not match. */
+  count(outcome: "passed" | "refused" | "unmatched"): void {
+    if (outcome === "unmatched") this.counts.unmatched++;
+    else {
+      this.counts.validated++;
+      if (outcome === "refused") this.counts.refused++;
+    }
+  }
+
+  validationCounts(): ValidationCounts {
+    return { ...this.counts };
   }
 
   record(violation: Violation): void {
