@@ -59,7 +59,8 @@ export class LocalHttpsServer {
   private handler: ExchangeHandler | undefined;
 
   constructor(tls: { cert: string; key: string }, private readonly onError: (error: unknown) => void) {
-    this.server = createServer({ cert: tls.cert, key: tls.key }, (request, response) => this.receive(request, response));
+    // requireHostHeader off: Node's own 400 for a missing Host has no body; hostProblem answers in ARM's shape.
+    this.server = createServer({ cert: tls.cert, key: tls.key, requireHostHeader: false }, (request, response) => this.receive(request, response));
     this.server.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
