@@ -45,6 +45,7 @@ function parserErrorAnswer(error: Error & { code?: string }): ErrorAnswer | unde
   if (code === "HPE_HEADER_OVERFLOW") return { status: 431, code: "RequestHeaderFieldsTooLarge", message: "The request headers are too large." };
   if (code === "HPE_CONTENT_LENGTH_MISMATCH" || code === "HPE_UNEXPECTED_CONTENT_LENGTH") return { status: 400, code: "BadRequest", message: "The request's Content-Length is invalid." };
   if (code.startsWith("HPE_")) return { status: 400, code: "BadRequest", message: `The request is not valid HTTP (${code}).` };
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408, code: "RequestTimeout", message: "The request was not received in time." };
   return undefined;
 }
 
@@ -71,7 +72,7 @@ export class LocalHttpsServer {
       const answer = parserErrorAnswer(error);
       if (answer && socket.writable) {
         const payload = errorPayload(answer);
-        const reason = answer.status === 431 ? "Request Header Fields Too Large" : "Bad Request";
+        const reason = answer.status === 431 ? "Request Header Fields Too Large" : answer.status === 408 ? "Request Timeout" : "Bad Request";
         socket.end(
           `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${payload.length}\r\nConnection: close\r\n\r\n${payload.toString("utf8")}`,
         );

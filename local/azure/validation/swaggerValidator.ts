@@ -20,9 +20,9 @@ export interface ValidationOutcome {
 
 /** How many ARM requests strict mode checked against the swagger, and what came of them. */
 export interface ValidationCounts {
-  /** Requests a swagger operation matched and that were checked. */
+  /** Requests checked: against ARM's own rules, then against the swagger operation they matched. */
   validated: number;
-  /** Of those, the ones refused because the swagger (or an ARM rule) says no. */
+  /** Of those, the ones refused because an ARM rule or the swagger says no. */
   refused: number;
   /** Requests no loaded swagger operation matched: refused as ARM refuses an unknown type or api-version. */
   unmatched: number;
