@@ -75,6 +75,10 @@ describe("local Azure: malformed requests", function () {
       await refusedWith(`PUT ${subscription}/resourcegroups/rg?api-version=2024-03-01 HTTP/1.1\r\nHost: localhost\r\nContent-Length: twelve\r\n\r\n`, "", 400, "BadRequest");
     });
 
+    it("answers 431 to request headers over Node's 16 KB limit", async () => {
+      await refusedWith(requestHead("GET", `${subscription}/resourcegroups?api-version=2024-03-01`, { "x-padding": "p".repeat(20000) }), "", 431, "RequestHeaderFieldsTooLarge");
+    });
+
     it("answers a path with broken percent-encoding in ARM's shape, authenticated or not", async () => {
       const anonymous = await rawRequest(target, requestHead("GET", `${subscription}/resourceGroups/%E0%A4%A?api-version=2024-03-01`));
       assert.equal(anonymous.status, 401);
