@@ -108,6 +108,11 @@ describe("local Azure: strict validation", function () {
       await refused(client, response, "InvalidRequestContent", { code: "INVALID_FORMAT", target: /maxNodeCount/ });
     });
 
+    it("refuses 2147483648 for an int32 query parameter ($top of the resource group list)", async () => {
+      const response = await send(client, "GET", `${client.subscription}/resourcegroups?api-version=2024-03-01&%24top=2147483648`);
+      await refused(client, response, "InvalidParameter", { code: "INVALID_FORMAT", target: /top/ });
+    });
+
     it("accepts an int32 in range", async () => {
       const response = await send(client, "PUT", providerUrl("Microsoft.KeyVault/vaults/kv-strict-ok", "2023-07-01"), vault({ softDeleteRetentionInDays: 90 }));
       assert.equal(response.status, 201, response.text);
