@@ -4,6 +4,8 @@ import { ArmError, armErrors } from "./armErrors";
  * ARM's limits on tags (learn.microsoft.com, "Use tags to organize your Azure resources"): at most
  * 50 per resource or group, names up to 512 characters without < > % & \ ? /, values up to 256.
  * The swaggers declare tags only as a map of strings, so the validator cannot know these.
+ * InvalidTagNameCharacters is ARM's code; ARM's codes for the count and length limits are not
+ * documented, so those codes name the rule broken.
  */
 export const tagLimits = { count: 50, nameLength: 512, valueLength: 256 } as const;
 
