@@ -2,7 +2,7 @@ export { startLocalAzure, LocalAzure } from "./startLocalAzure";
 export { LocalAzureOptions } from "./options";
 export { LocalAzureConnection, ServicePrincipalConnection, WorkloadIdentityConnection, ManagedIdentityConnection, StorageConnection } from "./connection/connectionInfo";
 export { FaultRule, FaultSettings, FaultKind, FaultTarget } from "./faults/faultRules";
-export { Violation, ValidationIssue } from "./validation/swaggerValidator";
+export { Violation, ValidationIssue, ValidationCounts } from "./validation/swaggerValidator";
 export { RequestLogEntry } from "./http/requestLog";
 export { clientProcessEnvironment } from "./clientEnvironment";
 export { readConnectionFile } from "./connection/readConnectionFile";

@@ -13,7 +13,7 @@ import { ResourceStore } from "./state/resourceStore";
 import { writeJsonAtomic } from "./state/atomicFile";
 import { LocalHttpsServer } from "./http/localHttpsServer";
 import { RequestLog, RequestLogEntry } from "./http/requestLog";
-import { SwaggerValidator, Violation } from "./validation/swaggerValidator";
+import { SwaggerValidator, ValidationCounts, Violation } from "./validation/swaggerValidator";
 import { AzuriteBlobService } from "./storage/azuriteBlobService";
 import { relocateStorageEndpoints } from "./storage/relocateEndpoints";
 import { FaultInjector } from "./faults/faultInjector";
@@ -35,6 +35,8 @@ export interface LocalAzure {
   stop(): Promise<void>;
   /** Responses of ours that the swagger refuses: a bug of the emulator each. Empty unless strict. */
   violations(): Violation[];
+  /** ARM requests strict mode checked against the swagger, refused, or could not match (all 0 unless strict). */
+  validationCounts(): ValidationCounts;
   setFaults(settings: FaultSettings | undefined): void;
   requests(): RequestLogEntry[];
   clearRequests(): void;
@@ -206,6 +208,7 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
       return stopping;
     },
     violations: () => validator?.violations() ?? [],
+    validationCounts: () => validator?.validationCounts() ?? { validated: 0, refused: 0, unmatched: 0 },
     setFaults: (faultSettings) => faults.configure(faultSettings),
     requests: () => requestLog.list(),
     clearRequests: () => requestLog.clear(),

@@ -61,6 +61,9 @@ export async function handleAdminRequest(exchange: Exchange, dependencies: Admin
     case "GET violations":
       send(toJsonValue(dependencies.validator?.violations() ?? []));
       return;
+    case "GET validation":
+      send(toJsonValue(dependencies.validator?.validationCounts() ?? { validated: 0, refused: 0, unmatched: 0 }));
+      return;
     case "GET requests":
       send(toJsonValue(dependencies.requestLog.list()));
       return;

@@ -12,6 +12,7 @@ import { ArmError, armErrors } from "./armErrors";
 import { ArmRequestContext, ArmResult, ArmRoute, resourceGroupId } from "./armRoute";
 import { isAuthorized } from "./authorization";
 import { availableLocations } from "./locations";
+import { armBodyProblem } from "./armRequestRules";
 
 export interface ArmPipelineSettings {
   baseUrl: string;
@@ -58,6 +59,7 @@ function headFromGet(route: ArmRoute): ArmRoute {
   return {
     ...route,
     method: "HEAD",
+    outsideSwagger: route.outsideSwagger ?? "ARM answers HEAD on any resource itself; the providers' swaggers declare only the GET",
     handler: async (context) => {
       try {
         const result = await route.handler(context);
@@ -284,19 +286,40 @@ export class ArmPipeline {
       throw armErrors.resourceGroupNotFound(params.resourceGroupName);
     }
 
-    liveRequest.body = parsed.value;
-    if (validator) {
-      const outcome = await validator.validateRequest(liveRequest);
-      if (outcome.matched && outcome.issues.length > 0) {
-        const first = outcome.issues[0];
-        this.dependencies.log("warn", `strict: request of ${outcome.operationId} refused: ${outcome.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`);
-        const details = outcome.issues.map((issue) => ({ code: issue.code, message: issue.message, target: issue.path }));
-        const inBody = outcome.issues.every((issue) => issue.location === "body");
-        const message = `The request is invalid for operation '${outcome.operationId}': ${first.message}${first.path ? ` (at '${first.path}')` : ""}.`;
-        throw inBody ? armErrors.invalidRequestContent(message, details) : armErrors.invalidParameter(message, details);
-      }
+    // ARM's own rules hold in every mode: they are the front door's, not the swagger's.
+    const armProblem = armBodyProblem(exchange.method, parsed.value);
+    if (armProblem) {
+      validator?.count("refused");
+      throw armProblem;
     }
+    liveRequest.body = parsed.value;
+    if (validator) await this.validateRequest(validator, route, liveRequest, apiVersion);
     return route.handler(context);
+  }
+
+  /** Strict mode: the request must match a loaded swagger operation and satisfy it. */
+  private async validateRequest(validator: SwaggerValidator, route: ArmRoute, liveRequest: LiveMessage, apiVersion: string): Promise<void> {
+    if (route.outsideSwagger) return;
+    const outcome = await validator.validateRequest(liveRequest);
+    if (!outcome.matched) {
+      // No pinned swagger describes this request, so nothing can vouch for it: ARM would not know
+      // the type at this api-version either.
+      validator.count("unmatched");
+      this.dependencies.log("warn", `strict: ${liveRequest.method} ${liveRequest.url} matches no loaded swagger operation (route ${route.operationId}); refused`);
+      const [namespace, ...type] = route.resourceType.split("/");
+      throw armErrors.invalidResourceType(type.join("/"), namespace, apiVersion);
+    }
+    if (outcome.issues.length === 0) {
+      validator.count("passed");
+      return;
+    }
+    validator.count("refused");
+    const first = outcome.issues[0];
+    this.dependencies.log("warn", `strict: request of ${outcome.operationId} refused: ${outcome.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`);
+    const details = outcome.issues.map((issue) => ({ code: issue.code, message: issue.message, target: issue.path }));
+    const inBody = outcome.issues.every((issue) => issue.location === "body");
+    const message = `The request is invalid for operation '${outcome.operationId}': ${first.message}${first.path ? ` (at '${first.path}')` : ""}.`;
+    throw inBody ? armErrors.invalidRequestContent(message, details) : armErrors.invalidParameter(message, details);
   }
 
   private locationFor(params: PathParameters, body: unknown): string {

@@ -42,6 +42,11 @@ export interface ArmRoute {
   /** The RBAC action, e.g. "Microsoft.Storage/storageAccounts/write". */
   readonly action: string;
   readonly scope: AuthorizationScope;
+  /**
+   * Why no pinned swagger describes this route although ARM serves it (e.g. the operation status
+   * URLs ARM hands out); strict mode then neither validates it nor refuses it as unknown.
+   */
+  readonly outsideSwagger?: string;
   /** Replaces the role check, e.g. for operation status URLs that only their initiator may read. */
   readonly authorize?: (context: ArmRequestContext) => boolean;
   readonly handler: (context: ArmRequestContext) => ArmResult | Promise<ArmResult>;

@@ -176,12 +176,16 @@ export class OperationScheduler {
 
   /** The two URL shapes ARM hands out for a long-running operation. */
   routes(): ArmRoute[] {
+    // Clients follow these URLs from Azure-AsyncOperation and Location headers; most providers'
+    // swaggers do not declare them (ARM routes them to the provider at the operation's api-version).
+    const outsideSwagger = "an operation status URL handed out in a long-running operation's headers";
     return [
       defineRoute({
         operationId: "OperationStatuses_Get",
         method: "GET",
         template: "/subscriptions/{subscriptionId}/providers/{providerNamespace}/locations/{location}/operationStatuses/{operationId}",
         apiVersions: "any",
+        outsideSwagger,
         resourceType: "operationStatuses",
         action: "operationStatuses/read",
         authorize: (context) => this.initiatorOnly(context),
@@ -192,6 +196,7 @@ export class OperationScheduler {
         method: "GET",
         template: "/subscriptions/{subscriptionId}/providers/{providerNamespace}/locations/{location}/operationResults/{operationId}",
         apiVersions: "any",
+        outsideSwagger,
         resourceType: "operationResults",
         action: "operationResults/read",
         authorize: (context) => this.initiatorOnly(context),

@@ -63,10 +63,15 @@ function clientCredentials(exchange: Exchange, form: URLSearchParams): ClientCre
     const decoded = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
     const separator = decoded.indexOf(":");
     if (separator > 0) {
-      return {
-        clientId: decodeURIComponent(decoded.slice(0, separator).replace(/\+/g, " ")),
-        clientSecret: decodeURIComponent(decoded.slice(separator + 1).replace(/\+/g, " ")),
-      };
+      try {
+        return {
+          clientId: decodeURIComponent(decoded.slice(0, separator).replace(/\+/g, " ")),
+          clientSecret: decodeURIComponent(decoded.slice(separator + 1).replace(/\+/g, " ")),
+        };
+      } catch {
+        // Not form-encoded: the credentials are unreadable, as if none were sent.
+        return { clientId: undefined, clientSecret: undefined };
+      }
     }
   }
   return { clientId: form.get("client_id") ?? undefined, clientSecret: form.get("client_secret") ?? undefined };

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { repositoryRoot } from "../paths";
 
 /** The swaggers the tasks pin: each entry file, relative to the specification folder. */
@@ -12,7 +13,31 @@ export const pinnedSwaggers: readonly string[] = [
   "resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json",
 ];
 
-/** ../shared/reference/azure-rest-api-specs/specification next to the repository, unless LOCAL_AZURE_SPECIFICATION_DIR says otherwise. */
+/**
+ * The repository's own copy (reference/azure-rest-api-specs/specification, upstream layout so the
+ * relative $refs resolve; provenance in reference/SOURCES.md), unless LOCAL_AZURE_SPECIFICATION_DIR
+ * points elsewhere.
+ */
 export function specificationDirectory(): string {
-  return process.env.LOCAL_AZURE_SPECIFICATION_DIR ?? resolve(repositoryRoot(), "..", "shared", "reference", "azure-rest-api-specs", "specification");
+  return process.env.LOCAL_AZURE_SPECIFICATION_DIR ?? resolve(repositoryRoot(), "reference", "azure-rest-api-specs", "specification");
+}
+
+/** Files a pinned pattern names; the only wildcard the patterns use is `*` in the file name. */
+function filesMatching(directory: string, pattern: string): string[] {
+  const folder = join(directory, dirname(pattern));
+  if (!existsSync(folder)) return [];
+  const name = basename(pattern);
+  const expression = new RegExp(`^${name.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return readdirSync(folder).filter((file) => expression.test(file));
+}
+
+/**
+ * Strict mode validates against every pinned swagger or not at all: oav silently loads nothing for
+ * a pattern without a file, and every request of that provider would then pass unchecked.
+ */
+export function assertPinnedSwaggersPresent(directory: string = specificationDirectory()): void {
+  const missing = pinnedSwaggers.filter((pattern) => filesMatching(directory, pattern).length === 0);
+  if (missing.length > 0) {
+    throw new Error(`Strict mode needs the pinned swaggers, but ${directory} has no ${missing.join(", no ")}; restore them (see reference/SOURCES.md) or start with strict: false.`);
+  }
 }

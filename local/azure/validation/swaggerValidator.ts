@@ -1,7 +1,7 @@
 import { LiveValidator, LiveValidationIssue } from "oav";
 import { log as oavLog } from "oav/dist/lib/util/logging";
 import { Logger } from "../logging";
-import { pinnedSwaggers, specificationDirectory } from "./specificationLocation";
+import { assertPinnedSwaggersPresent, pinnedSwaggers, specificationDirectory } from "./specificationLocation";
 
 export interface ValidationIssue {
   code: string;
@@ -16,6 +16,16 @@ export interface ValidationOutcome {
   matched: boolean;
   operationId: string | undefined;
   issues: ValidationIssue[];
+}
+
+/** How many ARM requests strict mode checked against the swagger, and what came of them. */
+export interface ValidationCounts {
+  /** Requests checked: against ARM's own rules, then against the swagger operation they matched. */
+  validated: number;
+  /** Of those, the ones refused because an ARM rule or the swagger says no. */
+  refused: number;
+  /** Requests no loaded swagger operation matched: refused as ARM refuses an unknown type or api-version. */
+  unmatched: number;
 }
 
 export interface Violation {
@@ -55,6 +65,7 @@ function bodyObject(body: unknown): Record<string, unknown> | undefined {
  */
 export class SwaggerValidator {
   private readonly recorded: Violation[] = [];
+  private readonly counts: ValidationCounts = { validated: 0, refused: 0, unmatched: 0 };
 
   private constructor(
     private readonly validator: LiveValidator,
@@ -64,8 +75,10 @@ export class SwaggerValidator {
   static async create(log: Logger): Promise<SwaggerValidator> {
     // oav logs every swagger path it cannot bucket by provider to the console; we keep our own log.
     oavLog.consoleLogLevel = "off";
+    const directory = specificationDirectory();
+    assertPinnedSwaggersPresent(directory);
     const validator = new LiveValidator({
-      directory: specificationDirectory(),
+      directory,
       swaggerPathsPattern: [...pinnedSwaggers],
       git: { shouldClone: false },
       isPathCaseSensitive: false,
@@ -82,8 +95,11 @@ export class SwaggerValidator {
       body: bodyObject(request.body),
     });
     const operationId = result.operationInfo?.operationId;
-    if (result.runtimeException || !operationId || operationId === "unknownOperationId") {
-      return { matched: false, operationId: undefined, issues: [] };
+    if (!operationId || operationId === "unknownOperationId") return { matched: false, operationId: undefined, issues: [] };
+    if (result.runtimeException) {
+      // oav found the operation but could not check the request (it catches what its validator
+      // throws): that is no pass. The request is refused, naming why.
+      return { matched: true, operationId, issues: [{ code: String(result.runtimeException.code), message: "The request could not be validated.", path: "", location: "body" }] };
     }
     return { matched: true, operationId, issues: toIssues(result.errors) };
   }
@@ -101,6 +117,19 @@ export class SwaggerValidator {
     // resource provider's contract; some swaggers (Storage) declare no error response at all.
     const issues = toIssues(result.errors).filter((issue) => !(statusCode >= 400 && issue.code === "INVALID_RESPONSE_CODE"));
     return { matched: true, operationId, issues };
+  }
+
+  /** Counts a request strict mode checked (refused or not) or could not match. */
+  count(outcome: "passed" | "refused" | "unmatched"): void {
+    if (outcome === "unmatched") this.counts.unmatched++;
+    else {
+      this.counts.validated++;
+      if (outcome === "refused") this.counts.refused++;
+    }
+  }
+
+  validationCounts(): ValidationCounts {
+    return { ...this.counts };
   }
 
   record(violation: Violation): void {

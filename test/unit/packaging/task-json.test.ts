@@ -4,8 +4,8 @@ import { join } from "node:path";
 import Ajv from "ajv-draft-04";
 import { projectRoot, readTaskJson, taskFolders } from "./project";
 
-// The task.json schema of azure-pipelines-task-lib (draft-04), kept verbatim in ../shared.
-const schemaPath = join(projectRoot, "..", "shared", "reference", "schemas", "tasks.schema.json");
+// The task.json schema of azure-pipelines-task-lib (draft-04), kept verbatim in the repository (reference/SOURCES.md).
+const schemaPath = join(projectRoot, "reference", "schemas", "tasks.schema.json");
 // Its patterns are not valid under the unicode flag, and it uses keywords ajv's strict mode rejects.
 const validateTaskJson = new Ajv({ strict: false, unicodeRegExp: false, allErrors: true }).compile(
   JSON.parse(readFileSync(schemaPath, "utf8")),
