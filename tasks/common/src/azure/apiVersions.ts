@@ -1,6 +1,6 @@
 /**
  * The api-versions the tasks send, pinned so that what they send is what the official swagger
- * in shared/reference describes (and what the local Azure validates against).
+ * in reference/ (the copies this repository carries) describes (and what the local Azure validates against).
  */
 export const apiVersions = {
   resources: "2024-03-01",
