@@ -1,5 +1,6 @@
 import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
 import * as tl from "azure-pipelines-task-lib/task";
+import { maskSecret } from "./secretMasking";
 
 /** What a job needs to ask Azure DevOps for an OIDC token on behalf of one service connection. */
 export interface OidcTokenSource {
@@ -23,7 +24,7 @@ export function readOidcTokenSource(serviceConnectionId: string): OidcTokenSourc
   if (!accessToken) {
     throw new Error(`${where} the job's access token (System.AccessToken) is not available to the task.`);
   }
-  tl.setSecret(accessToken);
+  maskSecret(accessToken);
   return { requestUri, accessToken, serviceConnectionId };
 }
 
@@ -66,7 +67,7 @@ export async function requestOidcToken(source: OidcTokenSource, httpClient: Http
     const reason = succeeded ? ": the answer held no oidcToken." : serviceMessage(response.bodyAsText);
     throw new Error(`${failure(source)}: HTTP ${response.status}${reason}`);
   }
-  tl.setSecret(token);
+  maskSecret(token);
   return token;
 }
 
