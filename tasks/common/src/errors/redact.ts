@@ -4,7 +4,7 @@ const HIDDEN = "***";
 
 // An Authorization or Proxy-Authorization header as a header line, a JSON field or a dump.
 const AUTHORIZATION_NAME = String.raw`(\b(?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)`;
-const AUTHORIZATION_SCHEME = "(bearer|basic|pop|sharedkey|negotiate|ntlm)";
+const AUTHORIZATION_SCHEME = "(bearer|basic|pop|sharedkey|sharedaccesssignature|negotiate|ntlm)";
 const HEADER_VALUE = String.raw`[^\s"'\\,;}\]]+`;
 
 // What a service may echo back of a request, or put in its own error, that grants access. Each
