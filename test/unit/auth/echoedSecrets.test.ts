@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { createCredential } from "../../../tasks/common/src/auth/credential";
+import { registeredSecrets } from "../../../tasks/common/src/auth/secretMasking";
 import { readServiceConnection } from "../../../tasks/common/src/auth/serviceConnection";
 import { resourceClient } from "../../../tasks/common/src/azure/armClients";
 import { describing } from "../../../tasks/common/src/errors/azureError";
@@ -114,7 +115,8 @@ describe("secrets a service echoes back never reach the log", function () {
     const token = armCall?.headers.authorization?.replace(/^Bearer /, "");
     assert.ok(token, "ARM was called with a bearer token");
     const { masked, printed } = firstLines(output, token);
-    assert.ok(masked >= 0, "the token was registered with the agent");
+    // Each test bed counts its tokens from 1: one of another test in this process may be registered already.
+    assert.ok(masked >= 0 || registeredSecrets().includes(token), "the token was registered with the agent");
     assert.equal(printed, -1, `the token was printed:\n${output}`);
     assert.match(completionMessage(output), /^Reading resource group 'rg-echo' failed \(BadGateway, HTTP 400\): The upstream refused the request\. Request was: GET \/subscriptions\/[^ ]+ authorization: Bearer \*\*\* body:$/);
   });

@@ -1,5 +1,6 @@
 import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
 import * as tl from "azure-pipelines-task-lib/task";
+import { EndpointFields } from "./endpointFields";
 import { maskSecret } from "./secretMasking";
 
 /** What a job needs to ask Azure DevOps for an OIDC token on behalf of one service connection. */
@@ -31,8 +32,7 @@ export function readOidcTokenSource(serviceConnectionId: string): OidcTokenSourc
 // Tasks receive the job token as the SystemVssConnection endpoint's AccessToken, which is what
 // azure-arm-rest reads; the System.AccessToken variable is the fallback.
 function jobAccessToken(): string | undefined {
-  const systemConnection = tl.getEndpointAuthorization("SYSTEMVSSCONNECTION", true);
-  return systemConnection?.parameters["AccessToken"] || tl.getVariable("System.AccessToken") || undefined;
+  return new EndpointFields("SYSTEMVSSCONNECTION").secretAuthParameter("AccessToken") || tl.getVariable("System.AccessToken") || undefined;
 }
 
 /**

@@ -22,7 +22,7 @@ const rules: Array<[RegExp, string]> = [
   [/(\b(?:client_secret|client_assertion|assertion|access_token|id_token|refresh_token|password|sig)=)[^&\s"'\\]+/gi, `$1${HIDDEN}`],
   // JSON fields (maybe inside escaped JSON) that hold a token, a key or a password.
   [
-    /(\\?["'](?:access_token|id_token|refresh_token|client_secret|client_assertion|assertion|oidcToken|accessToken|refreshToken|password|secret|primaryKey|secondaryKey|key1|key2)\\?["']\s*:\s*\\?["'])(?:[^"'\\]|\\(?!["']))*/gi,
+    /(\\?["'](?:access_token|id_token|refresh_token|client_secret|client_assertion|assertion|oidcToken|accessToken|refreshToken|serviceprincipalkey|password|secret|primaryKey|secondaryKey|key1|key2)\\?["']\s*:\s*\\?["'])(?:[^"'\\]|\\(?!["']))*/gi,
     `$1${HIDDEN}`,
   ],
   // Connection strings of storage accounts, Service Bus, Event Hubs, Application Insights.
