@@ -54,6 +54,12 @@ describe("redactSecrets", () => {
     assert.equal(redactSecrets(text), "a *** b *** c *** d ***");
   });
 
+  it("finds a registered secret in an Azure message before its lines are joined and its spaces squeezed", () => {
+    maskSecret("two  spaces\tand a tab 7c");
+    const error = Object.assign(new Error("Bad request.\nThe value 'two  spaces\tand a tab 7c' is not valid."), { statusCode: 400 });
+    assert.equal(describeAzureError("Creating key vault 'kv'", error), "Creating key vault 'kv' failed (HTTP 400): Bad request. The value '***' is not valid.");
+  });
+
   it("leaves what is not a credential alone: Azure's own messages, ids, codes and links", () => {
     const texts = [
       "The client 'a1' with object id 'b2' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope '/subscriptions/s'.",

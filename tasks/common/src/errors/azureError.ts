@@ -32,7 +32,8 @@ export function describeAzureError(action: string, error: unknown): string {
 
 function sentence(action: string, error: unknown): string {
   const shape = asShape(error);
-  const message = firstLines(shape.message ?? "");
+  // Scrubbed before the lines are joined and spaces squeezed, which would change a secret's spelling.
+  const message = firstLines(redactSecrets(shape.message ?? ""));
   if (shape.name && authenticationErrors.has(shape.name)) {
     // MSAL's own text for an unreachable authority is a bare link; say what it means.
     const unreachable = /^(network_error|endpoints_resolution_error)\b/.exec(message);
