@@ -69,7 +69,7 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
     armCalls: number;
   }
 
-  async function probe(service: AgentServiceConnection, variables: Record<string, string>, inputs: Record<string, string> = {}): Promise<ProbedRun> {
+  async function probe(service: AgentServiceConnection, variables: Record<string, string>, inputs: Record<string, string> = {}, environment: Record<string, string> = {}): Promise<ProbedRun> {
     azure.clearRequests();
     runCount += 1;
     const rawFile = path.join(scratch, `raw-output-${runCount}.txt`);
@@ -89,6 +89,7 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
           NODE_EXTRA_CA_CERTS: trustedCas,
           NODE_OPTIONS: `${connection.clientEnvironment.NODE_OPTIONS ?? ""} --require ${tee}`.trim(),
           PROBE_RAW_OUTPUT_FILE: rawFile,
+          ...environment,
         },
         timeoutMs: 240_000,
       },
@@ -136,6 +137,13 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
       assertNoLeak(run);
     });
   }
+
+  it("with the Azure SDKs' verbose logging on (AZURE_LOG_LEVEL), a certificate sign-in and a run print no secret", async () => {
+    const run = await probe(agentServiceConnection(connection, "certificate"), { NAMESPACE: "probeverbose", RESOURCE_GROUP: "rg-probe-verbose" }, { createResourceGroup: "true" }, { AZURE_LOG_LEVEL: "verbose" });
+    assert.equal(run.result.result, "Succeeded", run.result.log);
+    assert.ok(run.lines.some((line) => /azure:identity/.test(line.shown)), "the SDK logged nothing: the setting had no effect");
+    assertNoLeak(run);
+  });
 
   it("a wrong secret: Entra's refusal in one sentence, no ARM call, no secret", async () => {
     const service = agentServiceConnection(connection, "secret");
