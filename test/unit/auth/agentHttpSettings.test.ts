@@ -44,7 +44,7 @@ describe("readAgentHttpSettings", () => {
       caFile,
       ca: caPem,
     });
-    assert.deepEqual(maskedValues(output), ["p@ss word", "p%40ss%20word"]);
+    assert.deepEqual(maskedValues(output), ["p@ss word", "p%40ss%20word", "p%40ss+word"]);
   });
 
   it("takes credentials written into the proxy URL when the agent has no separate ones, and masks them", async () => {

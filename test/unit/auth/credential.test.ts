@@ -69,7 +69,7 @@ describe("createCredential", function () {
     const credential = createCredential(connection, bed.trustingHttp);
     const token = await credential.getToken(azureClientOptions(connection, bed.trustingHttp).credentialScopes);
 
-    assert.ok(credential instanceof ClientSecretCredential);
+    assert.ok(credential.inner instanceof ClientSecretCredential);
     assert.match(token?.token ?? "", /^access-token-\d+$/);
     const requests = bed.https.requests.slice(before);
     assert.ok(requests.some((request) => request.method === "GET" && request.url.pathname === `/${TENANT_ID}/v2.0/.well-known/openid-configuration`));
@@ -104,7 +104,7 @@ describe("createCredential", function () {
     const credential = createCredential(connection, bed.trustingHttp);
     await credential.getToken(ARM_SCOPE);
 
-    assert.ok(credential instanceof ClientCertificateCredential);
+    assert.ok(credential.inner instanceof ClientCertificateCredential);
     const body = form(newTokenRequests(before)[0]);
     assert.equal(body.get("client_id"), CERTIFICATE_APP.clientId);
     assert.equal(body.get("client_assertion_type"), JWT_BEARER);
@@ -150,7 +150,7 @@ describe("createCredential", function () {
       return created;
     });
 
-    assert.ok(credential instanceof ClientAssertionCredential);
+    assert.ok(credential.inner instanceof ClientAssertionCredential);
     const oidcRequests = bed.https.requests.slice(before).filter((request) => request.url.pathname === DEVOPS_OIDC_PATH);
     assert.equal(oidcRequests.length, 1, "an OIDC token with time left is reused");
     const [oidcRequest] = oidcRequests;
@@ -235,7 +235,7 @@ describe("createCredential", function () {
     const credential = createCredential(connection, bed.trustingHttp);
     const token = await credential.getToken(ARM_SCOPE);
 
-    assert.ok(credential instanceof ManagedIdentityCredential);
+    assert.ok(credential.inner instanceof ManagedIdentityCredential);
     assert.match(token?.token ?? "", /^mi-access-token-\d+$/);
     const [request] = bed.imds.requests.slice(before);
     assert.ok(request, "IMDS was asked for a token");

@@ -11,20 +11,32 @@ import {
 import type { AgentHttpSettings } from "../http/agentHttpSettings";
 import { httpPipelineOptions } from "../http/clientOptions";
 import { isPublicCloudAuthority } from "./cloudEndpoints";
+import { MaskingCredential } from "./maskingCredential";
 import { createOidcAssertion } from "./oidcAssertion";
 import { readOidcTokenSource } from "./oidcToken";
+import { maskSecret } from "./secretMasking";
 import type { ServiceConnection } from "./serviceConnection";
 
 type CredentialOptions = TokenCredentialOptions & AuthorityValidationOptions;
 
-/** The @azure/identity credential that signs in the way the service connection says. */
-export function createCredential(connection: ServiceConnection, http: AgentHttpSettings): TokenCredential {
+/**
+ * The @azure/identity credential that signs in the way the service connection says, wrapped so
+ * that every access token it hands out is masked in the log first.
+ */
+export function createCredential(connection: ServiceConnection, http: AgentHttpSettings): MaskingCredential {
+  return new MaskingCredential(identityCredential(connection, http));
+}
+
+function identityCredential(connection: ServiceConnection, http: AgentHttpSettings): TokenCredential {
   switch (connection.scheme) {
     case "ServicePrincipal":
       return servicePrincipalCredential(connection, credentialOptions(connection, http));
     case "WorkloadIdentityFederation":
       return workloadIdentityCredential(connection, credentialOptions(connection, http));
     case "ManagedServiceIdentity":
+      // App Service and Azure Arc hand the identity endpoint's shared secret to the process.
+      maskSecret(process.env.IDENTITY_HEADER);
+      maskSecret(process.env.MSI_SECRET);
       return new ManagedIdentityCredential({ ...credentialOptions(connection, http), clientId: connection.managedIdentity?.clientId });
   }
 }

@@ -1,3 +1,4 @@
+import * as taskLibInternal from "azure-pipelines-task-lib/internal";
 import * as tl from "azure-pipelines-task-lib/task";
 
 /**
@@ -21,15 +22,26 @@ export class EndpointFields {
   }
 
   /**
-   * A secret authorization parameter. It is read from the ENDPOINT_AUTH_<id> JSON when the
-   * agent gave it, because task-lib's parameter getter writes the value to the debug log
-   * before the caller has had a chance to mask it.
+   * A secret authorization parameter, read without printing it: task-lib's parameter getter
+   * writes the value to the debug log before the caller has had a chance to mask it, and the
+   * agent masks a multi-line value (a PEM) only whole, never line by line. So it comes from the
+   * ENDPOINT_AUTH_<id> JSON, else from task-lib's vault, where task-lib keeps the
+   * ENDPOINT_AUTH_PARAMETER_<id>_<KEY> variable (the getter minus its debug line).
    */
   secretAuthParameter(key: string): string | undefined {
-    const parameters = tl.getEndpointAuthorization(this.id, true)?.parameters;
-    if (!parameters) return this.authParameter(key);
+    const parameters = this.authorization()?.parameters;
+    if (!parameters) return present(taskLibInternal._vault.retrieveSecret(`ENDPOINT_AUTH_PARAMETER_${this.id}_${key.toUpperCase()}`));
     const name = Object.keys(parameters).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
     return name === undefined ? undefined : present(parameters[name]);
+  }
+
+  // task-lib's error for a malformed ENDPOINT_AUTH_<id> quotes the whole value, secrets included.
+  private authorization(): tl.EndpointAuthorization | undefined {
+    try {
+      return tl.getEndpointAuthorization(this.id, true);
+    } catch {
+      throw new Error(`The agent gave service connection '${this.id}' an authorization (ENDPOINT_AUTH_${this.id}) that is not valid JSON.`);
+    }
   }
 
   data(key: string): string | undefined {

@@ -1,5 +1,7 @@
 import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
 import * as tl from "azure-pipelines-task-lib/task";
+import { EndpointFields } from "./endpointFields";
+import { maskSecret } from "./secretMasking";
 
 /** What a job needs to ask Azure DevOps for an OIDC token on behalf of one service connection. */
 export interface OidcTokenSource {
@@ -23,15 +25,14 @@ export function readOidcTokenSource(serviceConnectionId: string): OidcTokenSourc
   if (!accessToken) {
     throw new Error(`${where} the job's access token (System.AccessToken) is not available to the task.`);
   }
-  tl.setSecret(accessToken);
+  maskSecret(accessToken);
   return { requestUri, accessToken, serviceConnectionId };
 }
 
 // Tasks receive the job token as the SystemVssConnection endpoint's AccessToken, which is what
 // azure-arm-rest reads; the System.AccessToken variable is the fallback.
 function jobAccessToken(): string | undefined {
-  const systemConnection = tl.getEndpointAuthorization("SYSTEMVSSCONNECTION", true);
-  return systemConnection?.parameters["AccessToken"] || tl.getVariable("System.AccessToken") || undefined;
+  return new EndpointFields("SYSTEMVSSCONNECTION").secretAuthParameter("AccessToken") || tl.getVariable("System.AccessToken") || undefined;
 }
 
 /**
@@ -66,7 +67,7 @@ export async function requestOidcToken(source: OidcTokenSource, httpClient: Http
     const reason = succeeded ? ": the answer held no oidcToken." : serviceMessage(response.bodyAsText);
     throw new Error(`${failure(source)}: HTTP ${response.status}${reason}`);
   }
-  tl.setSecret(token);
+  maskSecret(token);
   return token;
 }
 

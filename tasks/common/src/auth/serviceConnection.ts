@@ -1,7 +1,7 @@
 import * as tl from "azure-pipelines-task-lib/task";
 import { DEFAULT_AUTHORITY_URL, DEFAULT_CLOUD, defaultTokenAudience } from "./cloudEndpoints";
 import { EndpointFields } from "./endpointFields";
-import { hasPrivateKey, maskPrivateKeys } from "./secretMasking";
+import { hasPrivateKey, maskPrivateKeys, maskSecret } from "./secretMasking";
 
 export type AuthScheme = "ServicePrincipal" | "WorkloadIdentityFederation" | "ManagedServiceIdentity";
 
@@ -101,7 +101,7 @@ function readServicePrincipal(fields: EndpointFields, where: string): NonNullabl
     case "spnkey": {
       const secret = fields.secretAuthParameter("serviceprincipalkey");
       if (!secret) throw new Error(`${where} has no service principal key.`);
-      tl.setSecret(secret);
+      maskSecret(secret);
       return { clientId: id, secret };
     }
     case "spncertificate": {

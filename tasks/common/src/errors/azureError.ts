@@ -1,6 +1,9 @@
+import { redactSecrets } from "./redact";
+
 /**
  * Turns what an Azure SDK or @azure/identity threw into one sentence for the log: what we were
- * doing, the Azure error code and status, and the service's own message. Never a stack trace.
+ * doing, the Azure error code and status, and the service's own message. Never a stack trace,
+ * and never a credential the service echoed back.
  */
 interface AzureErrorShape {
   name?: string;
@@ -24,8 +27,13 @@ function firstLines(message: string): string {
 const authenticationErrors = new Set(["AuthenticationError", "AuthenticationRequiredError", "AggregateAuthenticationError", "CredentialUnavailableError"]);
 
 export function describeAzureError(action: string, error: unknown): string {
+  return redactSecrets(sentence(action, error));
+}
+
+function sentence(action: string, error: unknown): string {
   const shape = asShape(error);
-  const message = firstLines(shape.message ?? "");
+  // Scrubbed before the lines are joined and spaces squeezed, which would change a secret's spelling.
+  const message = firstLines(redactSecrets(shape.message ?? ""));
   if (shape.name && authenticationErrors.has(shape.name)) {
     // MSAL's own text for an unreachable authority is a bare link; say what it means.
     const unreachable = /^(network_error|endpoints_resolution_error)\b/.exec(message);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as tl from "azure-pipelines-task-lib/task";
+import { maskSecret } from "../auth/secretMasking";
 
 /** The agent's outbound HTTP settings, as every Azure client of the task must honour them. */
 export interface AgentHttpSettings {
@@ -44,11 +45,8 @@ function readProxy(): AgentHttpSettings["proxy"] {
   // Credentials written into the proxy URL count when the agent has no separate ones.
   const username = configuration.proxyUsername || decodeURIComponent(url.username) || undefined;
   const password = configuration.proxyPassword || decodeURIComponent(url.password) || undefined;
-  if (password) {
-    tl.setSecret(password);
-    // Proxy URLs carry the password percent-encoded; mask that spelling too.
-    if (encodeURIComponent(password) !== password) tl.setSecret(encodeURIComponent(password));
-  }
+  // Proxy URLs carry the password percent-encoded: maskSecret masks that spelling too.
+  maskSecret(password);
   return { url: url.origin, username, password, bypass: validBypassPatterns(configuration.proxyBypassHosts ?? []) };
 }
 

@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import * as https from "node:https";
+import { maskSecret } from "../auth/secretMasking";
 import type { AgentHttpSettings } from "./agentHttpSettings";
 import { bypassesProxy } from "./proxyBypass";
 import { ProxyTunnelAgent, type ProxyEndpoint } from "./proxyTunnelAgent";
@@ -31,6 +32,7 @@ function proxyEndpoint(proxy: NonNullable<AgentHttpSettings["proxy"]>): ProxyEnd
   const endpoint: ProxyEndpoint = { url: new URL(proxy.url) };
   if (proxy.username) {
     const credentials = Buffer.from(`${proxy.username}:${proxy.password ?? ""}`).toString("base64");
+    maskSecret(credentials);
     endpoint.authorization = `Basic ${credentials}`;
   }
   return endpoint;
