@@ -1,4 +1,4 @@
-import { failTask } from "../../common/src/errors/failTask";
+import { runTask } from "../../common/src/errors/runTask";
 import { runWorkspaceTask } from "./run";
 
-runWorkspaceTask().catch(failTask);
+runTask(runWorkspaceTask);
