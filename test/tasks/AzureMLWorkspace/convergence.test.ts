@@ -39,7 +39,9 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
       .map((call) => `${call.operation} ${call.target.split("/").pop()}`);
   }
 
-  async function runTask(): Promise<MockTestRunner> {
+  const runTask = (): Promise<MockTestRunner> => runTaskWith({});
+
+  async function runTaskWith(inputs: Record<string, string>): Promise<MockTestRunner> {
     const restore = withEnvironment({
       ...endpointEnvironment({
         id: connectionId,
@@ -55,7 +57,7 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
       SYSTEM_DEFAULTWORKINGDIRECTORY: workDir,
       AGENT_TEMPDIRECTORY: path.join(workDir, "agent-temp"),
       [stateFileVariable]: stateFile,
-      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: clustersYaml }),
+      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: clustersYaml, ...inputs }),
     });
     try {
       const runner = new MockTestRunner(path.join(__dirname, "workspaceScenario.js"));
@@ -180,6 +182,55 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
     const state = readState(stateFile);
     assert.equal(Object.values(state.workspaces)[0].storageAccount, ids.storageAccount);
     assert.equal(Object.values(state.computes)[0].provisioningState, "Succeeded");
+  });
+
+  describe("an existing workspace's resources are checked, not assumed", () => {
+    const setState = (id: string, provisioningState: string) =>
+      writeState((state) => {
+        state.resources[id.toLowerCase()].provisioningState = provisioningState;
+      });
+
+    it("repairs the Log Analytics workspace of a workspace that exists, which earlier runs took as found", async () => {
+      assert.ok((await runTask()).succeeded);
+      setState(ids.logAnalyticsWorkspace, "Failed");
+      const start = readState(stateFile).calls.length;
+      const runner = await runTask();
+      assert.ok(runner.succeeded, runner.stdout);
+      assertLogged(runner, "Log Analytics workspace 'lamlopsdev01': repaired (was Failed)", "Azure ML workspace 'amlmlopsdev01': found");
+      assert.doesNotMatch(runner.stdout, /nothing to change/);
+      assert.deepEqual(mutations(start), ["createDependency lamlopsdev01"]);
+    });
+
+    it("repairs a Failed storage account the workspace uses, when it is the one the settings name", async () => {
+      assert.ok((await runTask()).succeeded);
+      setState(ids.storageAccount, "Failed");
+      const runner = await runTask();
+      assert.ok(runner.succeeded, runner.stdout);
+      assertLogged(runner, "Storage account 'samlopsdev01': repaired (was Failed)");
+      assert.equal(readState(stateFile).resources[ids.storageAccount.toLowerCase()].provisioningState, "Succeeded");
+    });
+
+    it("fails naming a Failed resource the workspace uses that the settings do not name, and changes nothing", async () => {
+      assert.ok((await runTask()).succeeded);
+      setState(ids.storageAccount, "Failed");
+      const start = readState(stateFile).calls.length;
+      const runner = await runTaskWith({ storageAccount: "sanotused01" });
+      assert.ok(runner.failed, runner.stdout);
+      assert.deepEqual(runner.errorIssues, [
+        "Storage account 'samlopsdev01', which workspace 'amlmlopsdev01' uses, is Failed; it is not the one this pipeline names (sanotused01), so the task does not re-provision it: repair it in Azure, then run the task again.",
+      ]);
+      assert.deepEqual(mutations(start), []);
+    });
+
+    it("reports a resource it may not read (a connection scoped to the workspace) as found, unchecked", async () => {
+      assert.ok((await runTask()).succeeded);
+      writeState((state) => {
+        state.faults = [{ operation: "getDependency", target: ids.storageAccount, times: 1, error: { statusCode: 403, code: "AuthorizationFailed", message: "The client does not have authorization." } }];
+      });
+      const runner = await runTask();
+      assert.ok(runner.succeeded, runner.stdout);
+      assertLogged(runner, "Storage account 'samlopsdev01': found (used by the workspace)", "nothing to change");
+    });
   });
 
   it("retries a change Azure refuses with 409 AnotherOperationInProgress, then succeeds", async () => {

@@ -1,10 +1,11 @@
-import { AzureOperationError, describing } from "../../../common/src/errors/azureError";
+import { describing } from "../../../common/src/errors/azureError";
 import { InputError } from "../../../common/src/errors/inputError";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
 import { ResourceReference } from "../../../common/src/settings/resourceReference";
 import { ComputeClusterSpec } from "../settings/computeClusters";
-import { DependencyKind, resourceTypes, WorkspaceTaskSettings } from "../settings/workspaceSettings";
-import { readinessOf } from "./provisioningStates";
+import { DependencyKind, WorkspaceTaskSettings } from "../settings/workspaceSettings";
+import { isBroken, label, ProvisioningRun, putDependency, readSettledDependency, repairing, Reporter, titled } from "./convergenceSteps";
+import { convergeExistingDependencies } from "./existingDependencies";
 import { ResourceOutcome, outcomeLine } from "./resourceOutcome";
 import { defaultWaitPolicy, ResourceWaiter, WaitPolicy } from "./resourceWaiter";
 import { FoundResource, globallyNamedKinds, GloballyNamedKind, WorkspaceGateway, WorkspaceState } from "./workspaceGateway";
@@ -13,29 +14,6 @@ export interface ProvisionResult {
   workspace: WorkspaceState;
   outcomes: ResourceOutcome[];
   warnings: string[];
-}
-
-interface Reporter {
-  outcome(outcome: ResourceOutcome): void;
-  warning(message: string): void;
-}
-
-const label = (kind: DependencyKind | "workspace"): string => resourceTypes[kind].rule.resource;
-const sameId = (a: string | undefined, b: string): boolean => (a ?? "").toLowerCase() === b.toLowerCase();
-/** "Storage account 'sa1'", as log lines and errors name a resource. */
-const titled = (what: string, name: string): string => `${what.charAt(0).toUpperCase()}${what.slice(1)} '${name}'`;
-const isBroken = (resource: { provisioningState?: string } | undefined): boolean => readinessOf(resource?.provisioningState) === "broken";
-
-/**
- * Provisions a resource left Failed or Canceled again (ARM's PUT is idempotent and repairs it),
- * and fails with one sentence naming the resource and its state when that does not work.
- */
-async function repairing<T>(what: string, state: string | undefined, repair: () => Promise<T>): Promise<T> {
-  try {
-    return await repair();
-  } catch (error) {
-    throw new AzureOperationError(`${what} is ${state}, and repairing it`, error instanceof AzureOperationError ? error.cause : error);
-  }
 }
 
 /** The dependencies a new workspace needs, with what exists of them already (settled: no operation running). */
@@ -73,6 +51,7 @@ export async function provisionWorkspace(
     },
   };
 
+  const run: ProvisioningRun = { settings, azure, waiter, report };
   const resourceGroup = settings.environment.resourceGroup.value;
   const workspaceName = settings.workspace.name;
   const workspaceTitle = titled(label("workspace"), workspaceName);
@@ -80,16 +59,14 @@ export async function provisionWorkspace(
     describing(`Reading workspace '${workspaceName}' in resource group '${resourceGroup}'`, () => azure.getWorkspace(resourceGroup, workspaceName));
   let workspace = await waiter.untilSettled(workspaceTitle, await readWorkspace(), readWorkspace);
 
-  if (workspace && isBroken(workspace)) {
-    workspace = await repairWorkspace(settings, workspace, azure, waiter, report);
-    reportExistingDependencies(settings, workspace, report);
-  } else if (workspace) {
-    workspace = await convergeWorkspaceProperties(settings, workspace, azure, waiter, report);
-    reportExistingDependencies(settings, workspace, report);
+  if (workspace) {
+    // Its dependencies first: a workspace is repaired on working ones.
+    await convergeExistingDependencies(run, workspace);
+    workspace = isBroken(workspace) ? await repairWorkspace(run, workspace) : await convergeWorkspaceProperties(run, workspace);
   } else {
-    const location = await ensureResourceGroup(settings, azure, waiter, report);
-    const plans = await planDependencies(settings, azure, waiter);
-    const ids = await createDependencies(settings, plans, location, azure, waiter, report);
+    const location = await ensureResourceGroup(run);
+    const plans = await planDependencies(run);
+    const ids = await createDependencies(run, plans, location);
     workspace = await waiter.retryingBusy(
       workspaceTitle,
       () =>
@@ -110,19 +87,13 @@ export async function provisionWorkspace(
   }
 
   for (const cluster of settings.computeClusters) {
-    await convergeComputeCluster(settings, workspace, cluster, azure, waiter, report);
+    await convergeComputeCluster(run, workspace, cluster);
   }
   return { workspace, outcomes, warnings };
 }
 
 /** A workspace left Failed: provisioned again on the dependencies it already has, with our description and tags. */
-async function repairWorkspace(
-  settings: WorkspaceTaskSettings,
-  workspace: WorkspaceState,
-  azure: WorkspaceGateway,
-  waiter: ResourceWaiter,
-  report: Reporter,
-): Promise<WorkspaceState> {
+async function repairWorkspace({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState): Promise<WorkspaceState> {
   const resourceGroup = settings.environment.resourceGroup.value;
   const what = titled(label("workspace"), workspace.name);
   const state = workspace.provisioningState;
@@ -153,33 +124,7 @@ async function repairWorkspace(
   return repaired;
 }
 
-function reportExistingDependencies(settings: WorkspaceTaskSettings, workspace: WorkspaceState, report: Reporter): void {
-  const used: Array<[DependencyKind, string | undefined]> = [
-    ["storageAccount", workspace.storageAccount],
-    ["keyVault", workspace.keyVault],
-    ["applicationInsights", workspace.applicationInsights],
-    ["containerRegistry", workspace.containerRegistry],
-  ];
-  for (const [kind, id] of used) {
-    if (!id) continue;
-    report.outcome({ label: label(kind), name: id.split("/").pop() ?? id, id, outcome: "found", note: "used by the workspace" });
-    const wanted = settings.dependencies[kind];
-    if (!sameId(id, wanted.id)) {
-      report.warning(
-        `Workspace '${workspace.name}' uses ${label(kind)} '${id.split("/").pop()}', not '${wanted.name}' from ${wanted.source}: ` +
-          `a workspace's ${label(kind)} is fixed when it is created, so the existing one is kept.`,
-      );
-    }
-  }
-}
-
-async function convergeWorkspaceProperties(
-  settings: WorkspaceTaskSettings,
-  workspace: WorkspaceState,
-  azure: WorkspaceGateway,
-  waiter: ResourceWaiter,
-  report: Reporter,
-): Promise<WorkspaceState> {
+async function convergeWorkspaceProperties({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState): Promise<WorkspaceState> {
   const missingTags = Object.entries(settings.tags).filter(([key, value]) => workspace.tags[key] !== value);
   const descriptionDiffers = settings.description !== undefined && settings.description !== (workspace.description ?? "");
   if (missingTags.length === 0 && !descriptionDiffers) {
@@ -207,7 +152,7 @@ async function convergeWorkspaceProperties(
   return updated;
 }
 
-async function ensureResourceGroup(settings: WorkspaceTaskSettings, azure: WorkspaceGateway, waiter: ResourceWaiter, report: Reporter): Promise<string> {
+async function ensureResourceGroup({ settings, azure, waiter, report }: ProvisioningRun): Promise<string> {
   const { resourceGroup, location, subscriptionId } = settings.environment;
   const read = () => describing(`Reading resource group '${resourceGroup.value}'`, () => azure.getResourceGroup(resourceGroup.value));
   // A group being deleted is waited for until it is gone, then made again (if asked to).
@@ -236,11 +181,11 @@ async function ensureResourceGroup(settings: WorkspaceTaskSettings, azure: Works
  * Finds what exists, then checks every name that must be created before creating any, so that
  * a taken name fails the task with nothing made.
  */
-async function planDependencies(settings: WorkspaceTaskSettings, azure: WorkspaceGateway, waiter: ResourceWaiter): Promise<DependencyPlan[]> {
+async function planDependencies(run: ProvisioningRun): Promise<DependencyPlan[]> {
+  const { settings, azure } = run;
   const find = async (kind: DependencyKind): Promise<DependencyPlan> => {
     const resource = settings.dependencies[kind];
-    const read = () => describing(`Reading ${label(kind)} '${resource.name}'`, () => azure.getDependency(kind, resource));
-    const existing = await waiter.untilSettled(titled(label(kind), resource.name), await read(), read);
+    const existing = await readSettledDependency(run, kind, resource);
     if (!existing && resource.givenById) {
       throw new InputError(`The ${label(kind)} '${resource.id}' given in ${resource.source} does not exist.`);
     }
@@ -284,43 +229,20 @@ async function planDependencies(settings: WorkspaceTaskSettings, azure: Workspac
 }
 
 async function createDependencies(
-  settings: WorkspaceTaskSettings,
+  run: ProvisioningRun,
   plans: DependencyPlan[],
   location: string,
-  azure: WorkspaceGateway,
-  waiter: ResourceWaiter,
-  report: Reporter,
 ): Promise<Record<Exclude<DependencyKind, "logAnalyticsWorkspace">, string>> {
   const ids = {} as Record<DependencyKind, string>;
-  const tenantId = settings.connection.tenantId;
 
   const converge = async (plan: DependencyPlan, extra: { logAnalyticsWorkspaceId?: string } = {}): Promise<void> => {
     const { kind, resource, existing } = plan;
     if (existing && !isBroken(existing)) {
       ids[kind] = existing.id;
-      report.outcome({ label: label(kind), name: existing.name, id: existing.id, outcome: "found", note: resource.resourceGroup });
+      run.report.outcome({ label: label(kind), name: existing.name, id: existing.id, outcome: "found", note: resource.resourceGroup });
       return;
     }
-    const sku = kind === "storageAccount" ? settings.storageSku : kind === "containerRegistry" ? settings.containerRegistrySku : undefined;
-    const what = titled(label(kind), resource.name);
-    const put = () =>
-      waiter.retryingBusy(
-        what,
-        () =>
-          describing(`${existing ? "Repairing" : "Creating"} ${label(kind)} '${resource.name}'`, () =>
-            azure.createDependency(kind, resource, { location: existing?.location || location, tags: settings.tags, sku, tenantId, ...extra }),
-          ),
-        () => azure.getDependency(kind, resource),
-      );
-    const made = existing ? await repairing(what, existing.provisioningState, put) : await put();
-    ids[kind] = made.id;
-    report.outcome({
-      label: label(kind),
-      name: made.name,
-      id: made.id,
-      outcome: existing ? "repaired" : "created",
-      note: existing ? `was ${existing.provisioningState}` : location,
-    });
+    ids[kind] = (await putDependency(run, kind, resource, existing, location, extra)).id;
   };
 
   const insights = plans.find((plan) => plan.kind === "applicationInsights");
@@ -333,14 +255,7 @@ async function createDependencies(
   return ids;
 }
 
-async function convergeComputeCluster(
-  settings: WorkspaceTaskSettings,
-  workspace: WorkspaceState,
-  cluster: ComputeClusterSpec,
-  azure: WorkspaceGateway,
-  waiter: ResourceWaiter,
-  report: Reporter,
-): Promise<void> {
+async function convergeComputeCluster({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState, cluster: ComputeClusterSpec): Promise<void> {
   const resourceGroup = settings.environment.resourceGroup.value;
   const what = `compute cluster '${cluster.name}' in workspace '${workspace.name}'`;
   const computeLabel = nameRules.computeCluster.resource;
