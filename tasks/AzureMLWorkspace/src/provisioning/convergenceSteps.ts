@@ -64,7 +64,7 @@ export async function putDependency(
     waiter.retryingBusy(
       what,
       () => describing(`${broken ? "Repairing" : "Creating"} ${label(kind)} '${resource.name}'`, () => azure.createDependency(kind, resource, request)),
-      () => azure.getDependency(kind, resource),
+      () => describing(`Reading ${label(kind)} '${resource.name}'`, () => azure.getDependency(kind, resource)),
     );
   const made = broken ? await repairing(what, broken.provisioningState, put) : await put();
   run.report.outcome({

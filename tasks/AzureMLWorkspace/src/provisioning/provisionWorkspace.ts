@@ -101,7 +101,7 @@ async function repairWorkspace({ settings, azure, waiter, report }: Provisioning
   if (!storageAccount || !keyVault || !applicationInsights || !containerRegistry) {
     throw new Error(`${what} is ${state} and could not be repaired: Azure does not say which dependencies it has; delete it and run the task again.`);
   }
-  const read = () => azure.getWorkspace(resourceGroup, workspace.name);
+  const read = () => describing(`Reading workspace '${workspace.name}'`, () => azure.getWorkspace(resourceGroup, workspace.name));
   const repaired = await repairing(what, state, () =>
     waiter.retryingBusy(
       what,
@@ -143,7 +143,7 @@ async function convergeWorkspaceProperties({ settings, azure, waiter, report }: 
           tags: { ...workspace.tags, ...settings.tags },
         }),
       ),
-    () => azure.getWorkspace(resourceGroup, workspace.name),
+    () => describing(`Reading workspace '${workspace.name}'`, () => azure.getWorkspace(resourceGroup, workspace.name)),
   );
   const changed = [descriptionDiffers ? "description" : "", missingTags.length ? `tags ${missingTags.map(([k]) => k).join(", ")}` : ""]
     .filter(Boolean)
