@@ -17,6 +17,8 @@ export interface TaskStep {
   /** Each line of the task's output, secrets masked, as the agent would log it. */
   onLine?: (line: string) => void;
   timeoutMs?: number;
+  /** Cancels the step as the agent does: the task process is terminated, the result is Canceled. */
+  signal?: AbortSignal;
 }
 
 export type TaskResult = "Succeeded" | "SucceededWithIssues" | "Failed" | "Canceled" | "Skipped";
@@ -93,6 +95,7 @@ export async function runTaskStep(step: TaskStep): Promise<TaskStepResult> {
       cwd: workingDirectory,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      signal: step.signal,
     });
     const timer = step.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), step.timeoutMs) : undefined;
     const lines: string[] = [];
@@ -133,12 +136,16 @@ export async function runTaskStep(step: TaskStep): Promise<TaskStepResult> {
     const stderr = lineReader();
     child.stdout.on("data", stdout.data);
     child.stderr.on("data", stderr.data);
-    child.on("error", reject);
+    child.on("error", (error) => {
+      // A cancelled step ends with its process's close, like any other.
+      if (!step.signal?.aborted) reject(error);
+    });
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
       stdout.end();
       stderr.end();
       result.exitCode = code;
+      if (!result.result && step.signal?.aborted) result.result = "Canceled";
       // A task that exits non-zero without saying so has failed, as the agent judges it.
       if (!result.result && code !== 0) result.result = "Failed";
       if (!result.result) result.result = "Succeeded";

@@ -72,8 +72,9 @@ export const armErrors = {
     new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${requested}'. The Resource group already exists in location '${existing}'.`),
   invalidResourceLocation: (name: string, existing: string, requested: string) =>
     new ArmError(409, "InvalidResourceLocation", `The resource '${name}' already exists in location '${existing}' in resource group. A resource with the same name cannot be created in location '${requested}'. Please select a new resource name.`),
-  anotherOperationInProgress: (resourceId: string) =>
-    new ArmError(409, "AnotherOperationInProgress", `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${resourceId}`),
+  /** `statusUrl`: the running operation's status URL, which ARM's message names. */
+  anotherOperationInProgress: (statusUrl: string) =>
+    new ArmError(409, "AnotherOperationInProgress", `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${statusUrl}`),
   throttled: (subscriptionId: string, objectId: string, retryAfterSeconds: number) =>
     new ArmError(429, "SubscriptionRequestsThrottled", `Number of requests for subscription '${subscriptionId}' and operation type for actor '${objectId}' exceeded the backend storage limit. Please try again after '${retryAfterSeconds}' seconds.`, [], { "Retry-After": String(retryAfterSeconds) }),
   internalServerError: (correlationId: string, subscriptionId: string) =>

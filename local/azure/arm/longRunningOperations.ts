@@ -4,7 +4,7 @@ import { OperationKind, OperationRecord, ResourceStore } from "../state/resource
 import { FaultInjector } from "../faults/faultInjector";
 import { Logger } from "../logging";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "./armRoute";
-import { ArmError } from "./armErrors";
+import { ArmError, armErrors } from "./armErrors";
 import { JsonObject } from "../state/json";
 
 export interface CompletionStep {
@@ -131,6 +131,16 @@ export class OperationScheduler {
 
   private statusPath(operation: OperationRecord, kind: "operationStatuses" | "operationResults"): string {
     return `/subscriptions/${operation.subscriptionId}/providers/${operation.providerNamespace}/locations/${operation.location}/${kind}/${operation.id}?api-version=${operation.apiVersion}`;
+  }
+
+  /**
+   * ARM's answer to a change while an operation on the resource runs (a second run on the same
+   * names, a re-run right after a cancelled one): 409 AnotherOperationInProgress, naming the
+   * running operation's status URL. The caller may retry once that operation has ended.
+   */
+  refuseWhileRunning(resourceId: string): void {
+    const running = this.store.inProgressOperationFor(resourceId);
+    if (running) throw armErrors.anotherOperationInProgress(this.timing.baseUrl + this.statusPath(running, "operationStatuses"));
   }
 
   asyncOperationHeaders(operation: OperationRecord): HeaderMap {

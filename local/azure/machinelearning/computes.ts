@@ -1,5 +1,5 @@
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../arm/armRoute";
-import { ArmError, armErrors } from "../arm/armErrors";
+import { ArmError } from "../arm/armErrors";
 import { ArmServices } from "../arm/armServices";
 import { isJsonObject, JsonObject, withoutKey } from "../state/json";
 import { StoredResource } from "../state/resourceStore";
@@ -109,7 +109,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     const existing = store.get(id);
     const now = new Date().toISOString();
     if (existing) {
-      if (store.inProgressOperationFor(existing.id)) throw armErrors.anotherOperationInProgress(existing.id);
+      operations.refuseWhileRunning(existing.id);
       const current = propertiesOf(existing.body);
       const currentAml = amlProperties(current);
       if (typeof currentAml.vmSize === "string" && currentAml.vmSize.toUpperCase() !== vmSize.toUpperCase()) {
@@ -191,7 +191,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       action: "Microsoft.MachineLearningServices/workspaces/computes/write",
       handler: (context) => {
         const compute = touch(find(context), context);
-        if (store.inProgressOperationFor(compute.id)) throw armErrors.anotherOperationInProgress(compute.id);
+        operations.refuseWhileRunning(compute.id);
         const body = requireBody(context);
         const requested = isJsonObject(body.properties) ? body.properties : {};
         const current = propertiesOf(compute.body);
@@ -213,7 +213,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       action: "Microsoft.MachineLearningServices/workspaces/computes/delete",
       handler: (context) => {
         const compute = find(context);
-        if (store.inProgressOperationFor(compute.id)) throw armErrors.anotherOperationInProgress(compute.id);
+        operations.refuseWhileRunning(compute.id);
         store.put({ ...compute, body: { ...compute.body, properties: { ...propertiesOf(compute.body), provisioningState: "Deleting" } } });
         const operation = operations.start({ context, resourceId: compute.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.MachineLearningServices", location: String(compute.body.location) });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };

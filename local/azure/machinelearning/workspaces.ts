@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../arm/armRoute";
-import { ArmError, armErrors } from "../arm/armErrors";
+import { ArmError } from "../arm/armErrors";
 import { ArmServices } from "../arm/armServices";
 import { isJsonObject, JsonObject } from "../state/json";
 import { OperationRecord, StoredResource } from "../state/resourceStore";
@@ -82,7 +82,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
     const existing = store.get(id);
 
     if (existing) {
-      if (store.inProgressOperationFor(existing.id)) throw armErrors.anotherOperationInProgress(existing.id);
+      operations.refuseWhileRunning(existing.id);
       const current = propertiesOf(existing.body);
       for (const immutable of ["storageAccount", "keyVault"]) {
         const wanted = requested[immutable];
@@ -199,6 +199,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       handler: (context) => {
         const body = requireBody(context);
         const workspace = touch(find(context), context);
+        operations.refuseWhileRunning(workspace.id);
         const requested = isJsonObject(body.properties) ? body.properties : {};
         for (const optional of ["applicationInsights", "containerRegistry"]) {
           if (typeof requested[optional] === "string") dependency(services, optional, String(requested[optional]));
@@ -221,7 +222,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       handler: (context) => {
         const workspace = store.get(workspaceId(context.params));
         if (!workspace) return { status: 204 };
-        if (store.inProgressOperationFor(workspace.id)) throw armErrors.anotherOperationInProgress(workspace.id);
+        operations.refuseWhileRunning(workspace.id);
         store.put({ ...workspace, body: { ...workspace.body, properties: { ...propertiesOf(workspace.body), provisioningState: "Deleting" } } });
         const operation = operations.start({ context, resourceId: workspace.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.MachineLearningServices", location: String(workspace.body.location) });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };

@@ -47,7 +47,7 @@ export async function runWorkspaceTask(): Promise<void> {
   );
 
   const changed = outcomes.filter((o) => o.outcome !== "found").length;
-  const verdict = changed === 0 ? `nothing to change, ${outcomes.length} resources found` : `${changed} of ${outcomes.length} resources created or updated`;
+  const verdict = changed === 0 ? `nothing to change, ${outcomes.length} resources found` : `${changed} of ${outcomes.length} resources created, updated or repaired`;
   console.log(`Workspace '${workspace.name}' is ready: ${verdict}. Studio: ${studio}`);
   tl.setResult(tl.TaskResult.Succeeded, `Workspace '${workspace.name}' is ready: ${verdict}.`);
 }

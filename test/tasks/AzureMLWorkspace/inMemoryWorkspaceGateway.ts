@@ -19,16 +19,26 @@ import {
  * MockTestRunner: it stands in for AzureWorkspaceGateway, keeps state across runs (so a re-run
  * sees what the first run made) and records every call, so a test can say "nothing was changed"
  * or "no call was made". It holds to Azure's rules the task relies on: names taken elsewhere
- * are unavailable, a missing resource group makes creation fail.
+ * are unavailable, a missing resource group makes creation fail, a PUT provisions a resource
+ * left Failed again. Operations someone else started (`running`) and refusals (`faults`) are
+ * written into the state by a test.
  */
 export interface InMemoryAzureState {
   subscriptionId: string;
-  resourceGroups: Record<string, { location: string; tags: Record<string, string> }>;
-  resources: Record<string, { kind: DependencyKind; name: string; location: string; request: DependencyRequest }>;
+  resourceGroups: Record<string, { location: string; tags: Record<string, string>; provisioningState?: string }>;
+  resources: Record<string, { kind: DependencyKind; name: string; location: string; request: DependencyRequest; provisioningState?: string }>;
   workspaces: Record<string, WorkspaceState>;
   computes: Record<string, ComputeState & { location: string }>;
   /** Globally unique names already used by someone else, per kind. */
   takenNames: Partial<Record<GloballyNamedKind, string[]>>;
+  /**
+   * Operations another client started, by the target of the read that sees them (resource id,
+   * workspace name, compute name, group name, lower case): the resource ends in state `then`
+   * (or is gone, for a deletion) once it has been read `reads` more times.
+   */
+  running?: Record<string, { reads: number; then: string | "deleted" }>;
+  /** Calls Azure refuses, `times` times, with this error (e.g. 409 AnotherOperationInProgress). */
+  faults?: Array<{ operation: string; target: string; times: number; error: { statusCode: number; code: string; message: string } }>;
   calls: Array<{ operation: string; target: string }>;
 }
 
@@ -60,9 +70,36 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
   private change<T>(operation: string, target: string, apply: (state: InMemoryAzureState) => T): Promise<T> {
     const state = readState(this.file);
     state.calls.push({ operation, target });
-    const result = apply(state);
+    const fault = state.faults?.find((candidate) => candidate.operation === operation && candidate.target.toLowerCase() === target.toLowerCase() && candidate.times > 0);
+    let result: T | undefined;
+    let failure: Error | undefined;
+    if (fault) {
+      fault.times--;
+      failure = Object.assign(new Error(fault.error.message), { statusCode: fault.error.statusCode, code: fault.error.code });
+    } else {
+      result = apply(state);
+    }
     fs.writeFileSync(this.file, JSON.stringify(state, null, 2));
-    return Promise.resolve(result);
+    return failure ? Promise.reject(failure) : Promise.resolve(result as T);
+  }
+
+  /**
+   * What a read sees of a resource another operation is working on: its state as stored until
+   * the operation's last read, then what the operation left (`remove` takes a deleted one away).
+   */
+  private observe<R extends { provisioningState?: string }>(state: InMemoryAzureState, target: string, resource: R | undefined, remove: () => void): R | undefined {
+    const key = target.toLowerCase();
+    const operation = state.running?.[key];
+    if (!operation || !resource) return resource;
+    operation.reads--;
+    if (operation.reads > 0) return resource;
+    delete state.running?.[key];
+    if (operation.then === "deleted") {
+      remove();
+      return undefined;
+    }
+    resource.provisioningState = operation.then;
+    return resource;
   }
 
   private groupId(state: InMemoryAzureState, name: string): string {
@@ -75,22 +112,23 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
 
   getResourceGroup(name: string): Promise<FoundResource | undefined> {
     return this.change("getResourceGroup", name, (state) => {
-      const group = state.resourceGroups[name];
-      return group && { id: this.groupId(state, name), name, location: group.location };
+      const group = this.observe(state, name, state.resourceGroups[name], () => delete state.resourceGroups[name]);
+      return group && { id: this.groupId(state, name), name, location: group.location, provisioningState: group.provisioningState };
     });
   }
 
   createResourceGroup(name: string, location: string, tags: Record<string, string>): Promise<FoundResource> {
     return this.change("createResourceGroup", name, (state) => {
-      state.resourceGroups[name] = { location, tags };
+      state.resourceGroups[name] = { location, tags, provisioningState: "Succeeded" };
       return { id: this.groupId(state, name), name, location };
     });
   }
 
   getDependency(kind: DependencyKind, resource: ResourceReference): Promise<FoundResource | undefined> {
     return this.change("getDependency", resource.id, (state) => {
-      const found = state.resources[resource.id.toLowerCase()];
-      return found && found.kind === kind ? { id: resource.id, name: found.name, location: found.location } : undefined;
+      const key = resource.id.toLowerCase();
+      const found = this.observe(state, resource.id, state.resources[key], () => delete state.resources[key]);
+      return found && found.kind === kind ? { id: resource.id, name: found.name, location: found.location, provisioningState: found.provisioningState } : undefined;
     });
   }
 
@@ -105,8 +143,8 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
   createDependency(kind: DependencyKind, resource: ResourceReference, request: DependencyRequest): Promise<FoundResource> {
     return this.change("createDependency", resource.id, (state) => {
       this.requireGroup(state, resource.resourceGroup);
-      state.resources[resource.id.toLowerCase()] = { kind, name: resource.name, location: request.location, request };
-      return { id: resource.id, name: resource.name, location: request.location };
+      state.resources[resource.id.toLowerCase()] = { kind, name: resource.name, location: request.location, request, provisioningState: "Succeeded" };
+      return { id: resource.id, name: resource.name, location: request.location, provisioningState: "Succeeded" };
     });
   }
 
@@ -115,7 +153,10 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
   }
 
   getWorkspace(resourceGroup: string, name: string): Promise<WorkspaceState | undefined> {
-    return this.change("getWorkspace", name, (state) => state.workspaces[this.workspaceKey(resourceGroup, name)]);
+    return this.change("getWorkspace", name, (state) => {
+      const key = this.workspaceKey(resourceGroup, name);
+      return this.observe(state, name, state.workspaces[key], () => delete state.workspaces[key]);
+    });
   }
 
   createWorkspace(resourceGroup: string, name: string, request: WorkspaceRequest): Promise<WorkspaceState> {
@@ -149,7 +190,10 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
   }
 
   getCompute(resourceGroup: string, workspace: string, name: string): Promise<ComputeState | undefined> {
-    return this.change("getCompute", name, (state) => state.computes[`${this.workspaceKey(resourceGroup, workspace)}/${name}`.toLowerCase()]);
+    return this.change("getCompute", name, (state) => {
+      const key = `${this.workspaceKey(resourceGroup, workspace)}/${name}`.toLowerCase();
+      return this.observe(state, name, state.computes[key], () => delete state.computes[key]);
+    });
   }
 
   createCompute(resourceGroup: string, workspace: string, spec: ComputeClusterSpec, location: string): Promise<ComputeState> {

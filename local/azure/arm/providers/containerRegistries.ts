@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../armRoute";
-import { ArmError, armErrors } from "../armErrors";
+import { ArmError } from "../armErrors";
 import { ArmServices } from "../armServices";
 import { isJsonObject, JsonObject } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
@@ -52,7 +52,7 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
     const requested = isJsonObject(body.properties) ? body.properties : {};
     const existing = store.get(id);
     if (existing) {
-      if (store.inProgressOperationFor(existing.id)) throw armErrors.anotherOperationInProgress(existing.id);
+      operations.refuseWhileRunning(existing.id);
       const updated = touch(existing, context);
       updated.body = { ...existing.body, sku: { name: skuName, tier: skuName }, properties: { ...propertiesOf(existing.body), ...requested } };
       const tags = tagsOf(body);
@@ -133,7 +133,7 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
       handler: (context) => {
         const registry = store.get(registryId(context));
         if (!registry) return { status: 204 };
-        if (store.inProgressOperationFor(registry.id)) throw armErrors.anotherOperationInProgress(registry.id);
+        operations.refuseWhileRunning(registry.id);
         store.put({ ...registry, body: { ...registry.body, properties: { ...propertiesOf(registry.body), provisioningState: "Deleting" } } });
         const operation = operations.start({ context, resourceId: registry.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.ContainerRegistry", location: String(registry.body.location) });
         return { status: 202, headers: operations.locationHeaders(operation) };

@@ -41,7 +41,7 @@ export function logAnalyticsWorkspaceRoutes(services: ArmServices): ArmRoute[] {
     const now = new Date().toISOString();
     if (existing) {
       if (existing.body.location !== location) throw armErrors.invalidResourceLocation(context.params.workspaceName, String(existing.body.location), location);
-      if (store.inProgressOperationFor(existing.id)) throw armErrors.anotherOperationInProgress(existing.id);
+      operations.refuseWhileRunning(existing.id);
       const updated = touch(existing, context);
       updated.body = { ...existing.body, properties: { ...propertiesOf(existing.body), ...requested, modifiedDate: now } };
       const tags = tagsOf(body);

@@ -33,8 +33,14 @@ interface ArmShape {
   location?: string;
 }
 
-function found(resource: ArmShape, fallback: { id: string; name: string }): FoundResource {
-  return { id: resource.id ?? fallback.id, name: resource.name ?? fallback.name, location: resource.location ?? "" };
+function found(resource: ArmShape, fallback: { id: string; name: string }, provisioningState?: string): FoundResource {
+  return { id: resource.id ?? fallback.id, name: resource.name ?? fallback.name, location: resource.location ?? "", provisioningState };
+}
+
+/** Generic resources and resource groups keep it in their untyped properties bag. */
+function genericProvisioningState(properties: unknown): string | undefined {
+  const state = properties && typeof properties === "object" ? (properties as { provisioningState?: unknown }).provisioningState : undefined;
+  return typeof state === "string" ? state : undefined;
 }
 
 /** A 404 means "absent"; every other failure is the caller's to report. */
@@ -49,7 +55,7 @@ async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined>
 
 function toWorkspaceState(workspace: Workspace, fallback: { id: string; name: string }): WorkspaceState {
   return {
-    ...found(workspace, fallback),
+    ...found(workspace, fallback, workspace.provisioningState),
     description: workspace.description,
     tags: workspace.tags ?? {},
     storageAccount: workspace.storageAccount,
@@ -57,7 +63,6 @@ function toWorkspaceState(workspace: Workspace, fallback: { id: string; name: st
     applicationInsights: workspace.applicationInsights,
     containerRegistry: workspace.containerRegistry,
     discoveryUrl: workspace.discoveryUrl,
-    provisioningState: workspace.provisioningState,
   };
 }
 
@@ -94,7 +99,7 @@ export class AzureWorkspaceGateway implements WorkspaceGateway {
 
   async getResourceGroup(name: string): Promise<FoundResource | undefined> {
     const group = await unlessNotFound(() => this.resources.resourceGroups.get(name));
-    return group && found(group, { id: this.groupId(name), name });
+    return group && found(group, { id: this.groupId(name), name }, group.properties?.provisioningState);
   }
 
   async createResourceGroup(name: string, location: string, tags: Record<string, string>): Promise<FoundResource> {
@@ -108,20 +113,20 @@ export class AzureWorkspaceGateway implements WorkspaceGateway {
     switch (kind) {
       case "storageAccount": {
         const account = await unlessNotFound(() => storageClient(this.setup, subscriptionId).storageAccounts.getProperties(resourceGroup, name));
-        return account && found(account, fallback);
+        return account && found(account, fallback, account.provisioningState);
       }
       case "keyVault": {
         const vault = await unlessNotFound(() => keyVaultClient(this.setup, subscriptionId).vaults.get(resourceGroup, name));
-        return vault && found(vault, fallback);
+        return vault && found(vault, fallback, vault.properties.provisioningState);
       }
       case "containerRegistry": {
         const registry = await unlessNotFound(() => containerRegistryClient(this.setup, subscriptionId).registries.get(resourceGroup, name));
-        return registry && found(registry, fallback);
+        return registry && found(registry, fallback, registry.provisioningState);
       }
       case "logAnalyticsWorkspace":
       case "applicationInsights": {
         const generic = await unlessNotFound(() => this.genericResources.resources.getById(resource.id, genericApiVersion[kind]));
-        return generic && found(generic, fallback);
+        return generic && found(generic, fallback, genericProvisioningState(generic.properties));
       }
     }
   }

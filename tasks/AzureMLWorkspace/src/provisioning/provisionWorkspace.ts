@@ -3,8 +3,11 @@ import { InputError } from "../../../common/src/errors/inputError";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
 import { ResourceReference } from "../../../common/src/settings/resourceReference";
 import { ComputeClusterSpec } from "../settings/computeClusters";
-import { DependencyKind, resourceTypes, WorkspaceTaskSettings } from "../settings/workspaceSettings";
+import { DependencyKind, WorkspaceTaskSettings } from "../settings/workspaceSettings";
+import { isBroken, label, ProvisioningRun, putDependency, readSettledDependency, repairing, Reporter, titled } from "./convergenceSteps";
+import { convergeExistingDependencies } from "./existingDependencies";
 import { ResourceOutcome, outcomeLine } from "./resourceOutcome";
+import { defaultWaitPolicy, ResourceWaiter, WaitPolicy } from "./resourceWaiter";
 import { FoundResource, globallyNamedKinds, GloballyNamedKind, WorkspaceGateway, WorkspaceState } from "./workspaceGateway";
 
 export interface ProvisionResult {
@@ -13,15 +16,7 @@ export interface ProvisionResult {
   warnings: string[];
 }
 
-interface Reporter {
-  outcome(outcome: ResourceOutcome): void;
-  warning(message: string): void;
-}
-
-const label = (kind: DependencyKind | "workspace"): string => resourceTypes[kind].rule.resource;
-const sameId = (a: string | undefined, b: string): boolean => (a ?? "").toLowerCase() === b.toLowerCase();
-
-/** The dependencies a new workspace needs, with what exists of them already. */
+/** The dependencies a new workspace needs, with what exists of them already (settled: no operation running). */
 interface DependencyPlan {
   kind: DependencyKind;
   resource: ResourceReference;
@@ -30,14 +25,20 @@ interface DependencyPlan {
 
 /**
  * Converges the workspace and everything around it on the settings: what exists is reused,
- * what is missing is created, and every resource is reported once as created, updated or found.
+ * what is missing is created, what was left Failed is provisioned again, and every resource is
+ * reported once as created, updated, repaired or found. A resource another operation is still
+ * creating, updating or deleting is waited for (bounded, with a log line) before it is used, and
+ * a change Azure refuses because another operation is running is tried again once it ends, so
+ * that a re-run after a cancelled run and two runs on the same names both converge.
  * Names are checked for availability before anything is created.
  */
 export async function provisionWorkspace(
   settings: WorkspaceTaskSettings,
   azure: WorkspaceGateway,
   log: (line: string) => void,
+  waitPolicy: WaitPolicy = defaultWaitPolicy,
 ): Promise<ProvisionResult> {
+  const waiter = new ResourceWaiter(log, waitPolicy);
   const outcomes: ResourceOutcome[] = [];
   const warnings: string[] = [];
   const report: Reporter = {
@@ -50,65 +51,80 @@ export async function provisionWorkspace(
     },
   };
 
+  const run: ProvisioningRun = { settings, azure, waiter, report };
   const resourceGroup = settings.environment.resourceGroup.value;
   const workspaceName = settings.workspace.name;
-  let workspace = await describing(`Reading workspace '${workspaceName}' in resource group '${resourceGroup}'`, () =>
-    azure.getWorkspace(resourceGroup, workspaceName),
-  );
+  const workspaceTitle = titled(label("workspace"), workspaceName);
+  const readWorkspace = () =>
+    describing(`Reading workspace '${workspaceName}' in resource group '${resourceGroup}'`, () => azure.getWorkspace(resourceGroup, workspaceName));
+  let workspace = await waiter.untilSettled(workspaceTitle, await readWorkspace(), readWorkspace);
 
   if (workspace) {
-    workspace = await convergeWorkspaceProperties(settings, workspace, azure, report);
-    reportExistingDependencies(settings, workspace, report);
+    // Its dependencies first: a workspace is repaired on working ones.
+    await convergeExistingDependencies(run, workspace);
+    workspace = isBroken(workspace) ? await repairWorkspace(run, workspace) : await convergeWorkspaceProperties(run, workspace);
   } else {
-    const location = await ensureResourceGroup(settings, azure, report);
-    const plans = await planDependencies(settings, azure);
-    const ids = await createDependencies(settings, plans, location, azure, report);
-    workspace = await describing(`Creating workspace '${workspaceName}'`, () =>
-      azure.createWorkspace(resourceGroup, workspaceName, {
-        location,
-        description: settings.description,
-        tags: settings.tags,
-        storageAccount: ids.storageAccount,
-        keyVault: ids.keyVault,
-        applicationInsights: ids.applicationInsights,
-        containerRegistry: ids.containerRegistry,
-      }),
+    const location = await ensureResourceGroup(run);
+    const plans = await planDependencies(run);
+    const ids = await createDependencies(run, plans, location);
+    workspace = await waiter.retryingBusy(
+      workspaceTitle,
+      () =>
+        describing(`Creating workspace '${workspaceName}'`, () =>
+          azure.createWorkspace(resourceGroup, workspaceName, {
+            location,
+            description: settings.description,
+            tags: settings.tags,
+            storageAccount: ids.storageAccount,
+            keyVault: ids.keyVault,
+            applicationInsights: ids.applicationInsights,
+            containerRegistry: ids.containerRegistry,
+          }),
+        ),
+      readWorkspace,
     );
     report.outcome({ label: label("workspace"), name: workspace.name, id: workspace.id, outcome: "created", note: location });
   }
 
   for (const cluster of settings.computeClusters) {
-    await convergeComputeCluster(settings, workspace, cluster, azure, report);
+    await convergeComputeCluster(run, workspace, cluster);
   }
   return { workspace, outcomes, warnings };
 }
 
-function reportExistingDependencies(settings: WorkspaceTaskSettings, workspace: WorkspaceState, report: Reporter): void {
-  const used: Array<[DependencyKind, string | undefined]> = [
-    ["storageAccount", workspace.storageAccount],
-    ["keyVault", workspace.keyVault],
-    ["applicationInsights", workspace.applicationInsights],
-    ["containerRegistry", workspace.containerRegistry],
-  ];
-  for (const [kind, id] of used) {
-    if (!id) continue;
-    report.outcome({ label: label(kind), name: id.split("/").pop() ?? id, id, outcome: "found", note: "used by the workspace" });
-    const wanted = settings.dependencies[kind];
-    if (!sameId(id, wanted.id)) {
-      report.warning(
-        `Workspace '${workspace.name}' uses ${label(kind)} '${id.split("/").pop()}', not '${wanted.name}' from ${wanted.source}: ` +
-          `a workspace's ${label(kind)} is fixed when it is created, so the existing one is kept.`,
-      );
-    }
+/** A workspace left Failed: provisioned again on the dependencies it already has, with our description and tags. */
+async function repairWorkspace({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState): Promise<WorkspaceState> {
+  const resourceGroup = settings.environment.resourceGroup.value;
+  const what = titled(label("workspace"), workspace.name);
+  const state = workspace.provisioningState;
+  const { storageAccount, keyVault, applicationInsights, containerRegistry } = workspace;
+  if (!storageAccount || !keyVault || !applicationInsights || !containerRegistry) {
+    throw new Error(`${what} is ${state} and could not be repaired: Azure does not say which dependencies it has; delete it and run the task again.`);
   }
+  const read = () => describing(`Reading workspace '${workspace.name}'`, () => azure.getWorkspace(resourceGroup, workspace.name));
+  const repaired = await repairing(what, state, () =>
+    waiter.retryingBusy(
+      what,
+      () =>
+        describing(`Repairing workspace '${workspace.name}'`, () =>
+          azure.createWorkspace(resourceGroup, workspace.name, {
+            location: workspace.location,
+            description: settings.description ?? workspace.description,
+            tags: { ...workspace.tags, ...settings.tags },
+            storageAccount,
+            keyVault,
+            applicationInsights,
+            containerRegistry,
+          }),
+        ),
+      read,
+    ),
+  );
+  report.outcome({ label: label("workspace"), name: repaired.name, id: repaired.id, outcome: "repaired", note: `was ${state}` });
+  return repaired;
 }
 
-async function convergeWorkspaceProperties(
-  settings: WorkspaceTaskSettings,
-  workspace: WorkspaceState,
-  azure: WorkspaceGateway,
-  report: Reporter,
-): Promise<WorkspaceState> {
+async function convergeWorkspaceProperties({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState): Promise<WorkspaceState> {
   const missingTags = Object.entries(settings.tags).filter(([key, value]) => workspace.tags[key] !== value);
   const descriptionDiffers = settings.description !== undefined && settings.description !== (workspace.description ?? "");
   if (missingTags.length === 0 && !descriptionDiffers) {
@@ -116,12 +132,18 @@ async function convergeWorkspaceProperties(
     return workspace;
   }
 
-  const updated = await describing(`Updating workspace '${workspace.name}'`, () =>
-    azure.updateWorkspace(settings.environment.resourceGroup.value, workspace.name, {
-      description: descriptionDiffers ? settings.description : undefined,
-      // Tags set outside the pipeline are kept; only ours are added or corrected.
-      tags: { ...workspace.tags, ...settings.tags },
-    }),
+  const resourceGroup = settings.environment.resourceGroup.value;
+  const updated = await waiter.retryingBusy(
+    titled(label("workspace"), workspace.name),
+    () =>
+      describing(`Updating workspace '${workspace.name}'`, () =>
+        azure.updateWorkspace(resourceGroup, workspace.name, {
+          description: descriptionDiffers ? settings.description : undefined,
+          // Tags set outside the pipeline are kept; only ours are added or corrected.
+          tags: { ...workspace.tags, ...settings.tags },
+        }),
+      ),
+    () => describing(`Reading workspace '${workspace.name}'`, () => azure.getWorkspace(resourceGroup, workspace.name)),
   );
   const changed = [descriptionDiffers ? "description" : "", missingTags.length ? `tags ${missingTags.map(([k]) => k).join(", ")}` : ""]
     .filter(Boolean)
@@ -130,9 +152,11 @@ async function convergeWorkspaceProperties(
   return updated;
 }
 
-async function ensureResourceGroup(settings: WorkspaceTaskSettings, azure: WorkspaceGateway, report: Reporter): Promise<string> {
+async function ensureResourceGroup({ settings, azure, waiter, report }: ProvisioningRun): Promise<string> {
   const { resourceGroup, location, subscriptionId } = settings.environment;
-  const existing = await describing(`Reading resource group '${resourceGroup.value}'`, () => azure.getResourceGroup(resourceGroup.value));
+  const read = () => describing(`Reading resource group '${resourceGroup.value}'`, () => azure.getResourceGroup(resourceGroup.value));
+  // A group being deleted is waited for until it is gone, then made again (if asked to).
+  const existing = await waiter.untilSettled(titled(nameRules.resourceGroup.resource, resourceGroup.value), await read(), read);
   if (existing) {
     report.outcome({ label: nameRules.resourceGroup.resource, name: existing.name, id: existing.id, outcome: "found", note: existing.location });
     return location?.value ?? existing.location;
@@ -157,12 +181,17 @@ async function ensureResourceGroup(settings: WorkspaceTaskSettings, azure: Works
  * Finds what exists, then checks every name that must be created before creating any, so that
  * a taken name fails the task with nothing made.
  */
-async function planDependencies(settings: WorkspaceTaskSettings, azure: WorkspaceGateway): Promise<DependencyPlan[]> {
+async function planDependencies(run: ProvisioningRun): Promise<DependencyPlan[]> {
+  const { settings, azure } = run;
   const find = async (kind: DependencyKind): Promise<DependencyPlan> => {
     const resource = settings.dependencies[kind];
-    const existing = await describing(`Reading ${label(kind)} '${resource.name}'`, () => azure.getDependency(kind, resource));
+    const existing = await readSettledDependency(run, kind, resource);
     if (!existing && resource.givenById) {
       throw new InputError(`The ${label(kind)} '${resource.id}' given in ${resource.source} does not exist.`);
+    }
+    if (existing && resource.givenById && isBroken(existing)) {
+      // Not ours to re-provision: our PUT would replace its settings with the task's.
+      throw new InputError(`The ${label(kind)} '${resource.id}' given in ${resource.source} is ${existing.provisioningState}; repair it or give another.`);
     }
     return { kind, resource, existing };
   };
@@ -180,7 +209,12 @@ async function planDependencies(settings: WorkspaceTaskSettings, azure: Workspac
         const check = await describing(`Checking the name of ${label(plan.kind)} '${plan.resource.name}'`, () =>
           azure.checkNameAvailability(plan.kind, plan.resource.name),
         );
-        if (!check.available) {
+        if (check.available) return;
+        // Taken since we looked, by a run on the same names: then it is ours to use.
+        const again = await find(plan.kind);
+        if (again.existing) {
+          plan.existing = again.existing;
+        } else {
           problems.push(
             `${label(plan.kind)} name '${plan.resource.name}' (from ${plan.resource.source}) is not available` +
               `${check.reason ? ` (${check.reason})` : ""}${check.message ? `: ${check.message}` : ""}`,
@@ -195,27 +229,20 @@ async function planDependencies(settings: WorkspaceTaskSettings, azure: Workspac
 }
 
 async function createDependencies(
-  settings: WorkspaceTaskSettings,
+  run: ProvisioningRun,
   plans: DependencyPlan[],
   location: string,
-  azure: WorkspaceGateway,
-  report: Reporter,
 ): Promise<Record<Exclude<DependencyKind, "logAnalyticsWorkspace">, string>> {
   const ids = {} as Record<DependencyKind, string>;
-  const tenantId = settings.connection.tenantId;
 
   const converge = async (plan: DependencyPlan, extra: { logAnalyticsWorkspaceId?: string } = {}): Promise<void> => {
-    if (plan.existing) {
-      ids[plan.kind] = plan.existing.id;
-      report.outcome({ label: label(plan.kind), name: plan.existing.name, id: plan.existing.id, outcome: "found", note: plan.resource.resourceGroup });
+    const { kind, resource, existing } = plan;
+    if (existing && !isBroken(existing)) {
+      ids[kind] = existing.id;
+      run.report.outcome({ label: label(kind), name: existing.name, id: existing.id, outcome: "found", note: resource.resourceGroup });
       return;
     }
-    const sku = plan.kind === "storageAccount" ? settings.storageSku : plan.kind === "containerRegistry" ? settings.containerRegistrySku : undefined;
-    const created = await describing(`Creating ${label(plan.kind)} '${plan.resource.name}'`, () =>
-      azure.createDependency(plan.kind, plan.resource, { location, tags: settings.tags, sku, tenantId, ...extra }),
-    );
-    ids[plan.kind] = created.id;
-    report.outcome({ label: label(plan.kind), name: created.name, id: created.id, outcome: "created", note: location });
+    ids[kind] = (await putDependency(run, kind, resource, existing, location, extra)).id;
   };
 
   const insights = plans.find((plan) => plan.kind === "applicationInsights");
@@ -228,27 +255,33 @@ async function createDependencies(
   return ids;
 }
 
-async function convergeComputeCluster(
-  settings: WorkspaceTaskSettings,
-  workspace: WorkspaceState,
-  cluster: ComputeClusterSpec,
-  azure: WorkspaceGateway,
-  report: Reporter,
-): Promise<void> {
+async function convergeComputeCluster({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState, cluster: ComputeClusterSpec): Promise<void> {
   const resourceGroup = settings.environment.resourceGroup.value;
   const what = `compute cluster '${cluster.name}' in workspace '${workspace.name}'`;
-  const existing = await describing(`Reading ${what}`, () => azure.getCompute(resourceGroup, workspace.name, cluster.name));
   const computeLabel = nameRules.computeCluster.resource;
+  const title = titled(computeLabel, cluster.name);
+  const read = () => describing(`Reading ${what}`, () => azure.getCompute(resourceGroup, workspace.name, cluster.name));
+  const existing = await waiter.untilSettled(title, await read(), read);
   const scaleText = (min: number, max: number, idle: number) => `${min}–${max} nodes, idle ${idle}s`;
 
-  if (!existing) {
-    const created = await describing(`Creating ${what}`, () => azure.createCompute(resourceGroup, workspace.name, cluster, workspace.location, settings.tags));
+  if (!existing || isBroken(existing)) {
+    const put = () =>
+      waiter.retryingBusy(
+        title,
+        () =>
+          describing(`${existing ? "Repairing" : "Creating"} ${what}`, () =>
+            azure.createCompute(resourceGroup, workspace.name, cluster, workspace.location, settings.tags),
+          ),
+        read,
+      );
+    const made = existing ? await repairing(title, existing.provisioningState, put) : await put();
+    const spec = `${cluster.size}, ${scaleText(cluster.minInstances, cluster.maxInstances, cluster.idleSecondsBeforeScaleDown)}`;
     report.outcome({
       label: computeLabel,
       name: cluster.name,
-      id: created.id,
-      outcome: "created",
-      note: `${cluster.size}, ${scaleText(cluster.minInstances, cluster.maxInstances, cluster.idleSecondsBeforeScaleDown)}`,
+      id: made.id,
+      outcome: existing ? "repaired" : "created",
+      note: existing ? `was ${existing.provisioningState}; ${spec}` : spec,
     });
     return;
   }
@@ -272,12 +305,17 @@ async function convergeComputeCluster(
     report.outcome({ label: computeLabel, name: cluster.name, id: existing.id, outcome: "found", note: existing.size });
     return;
   }
-  const updated = await describing(`Updating the scale settings of ${what}`, () =>
-    azure.updateComputeScale(resourceGroup, workspace.name, cluster.name, {
-      minInstances: cluster.minInstances,
-      maxInstances: cluster.maxInstances,
-      idleSecondsBeforeScaleDown: cluster.idleSecondsBeforeScaleDown,
-    }),
+  const updated = await waiter.retryingBusy(
+    title,
+    () =>
+      describing(`Updating the scale settings of ${what}`, () =>
+        azure.updateComputeScale(resourceGroup, workspace.name, cluster.name, {
+          minInstances: cluster.minInstances,
+          maxInstances: cluster.maxInstances,
+          idleSecondsBeforeScaleDown: cluster.idleSecondsBeforeScaleDown,
+        }),
+      ),
+    read,
   );
   report.outcome({
     label: computeLabel,

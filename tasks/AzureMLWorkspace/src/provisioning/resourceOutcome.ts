@@ -1,5 +1,8 @@
-/** What the task did to one resource: each becomes one line in the log and a row in the summary. */
-export type Outcome = "created" | "updated" | "found";
+/**
+ * What the task did to one resource: each becomes one line in the log and a row in the summary.
+ * "repaired": it existed in state Failed or Canceled, and was provisioned again.
+ */
+export type Outcome = "created" | "updated" | "repaired" | "found";
 
 export interface ResourceOutcome {
   /** "storage account", "compute cluster"… */

@@ -11,6 +11,8 @@ export interface FoundResource {
   id: string;
   name: string;
   location: string;
+  /** ARM's properties.provisioningState: Succeeded, Failed, Canceled, or an operation still running (Creating…). */
+  provisioningState?: string;
 }
 
 export interface NameAvailability {
@@ -42,7 +44,6 @@ export interface WorkspaceState extends FoundResource {
   applicationInsights?: string;
   containerRegistry?: string;
   discoveryUrl?: string;
-  provisioningState?: string;
 }
 
 export interface WorkspaceRequest {

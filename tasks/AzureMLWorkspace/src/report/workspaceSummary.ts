@@ -12,7 +12,7 @@ export interface WorkspaceSummary {
 
 /** The run summary page: what exists now and what this run did to it. */
 export function workspaceSummaryMarkdown(summary: WorkspaceSummary): string {
-  const counts = (["created", "updated", "found"] as const)
+  const counts = (["created", "updated", "repaired", "found"] as const)
     .map((outcome) => `${summary.outcomes.filter((o) => o.outcome === outcome).length} ${outcome}`)
     .join(", ");
   const lines = [
