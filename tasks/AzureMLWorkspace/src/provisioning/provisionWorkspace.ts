@@ -2,6 +2,7 @@ import { describing } from "../../../common/src/errors/azureError";
 import { InputError } from "../../../common/src/errors/inputError";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
 import { ResourceReference } from "../../../common/src/settings/resourceReference";
+import { mergeTags, tagsToChange } from "../../../common/src/settings/tags";
 import { ComputeClusterSpec } from "../settings/computeClusters";
 import { DependencyKind, WorkspaceTaskSettings } from "../settings/workspaceSettings";
 import { isBroken, label, ProvisioningRun, putDependency, readSettledDependency, repairing, Reporter, titled } from "./convergenceSteps";
@@ -110,7 +111,7 @@ async function repairWorkspace({ settings, azure, waiter, report }: Provisioning
           azure.createWorkspace(resourceGroup, workspace.name, {
             location: workspace.location,
             description: settings.description ?? workspace.description,
-            tags: { ...workspace.tags, ...settings.tags },
+            tags: mergeTags(workspace.tags, settings.tags, what),
             storageAccount,
             keyVault,
             applicationInsights,
@@ -125,7 +126,7 @@ async function repairWorkspace({ settings, azure, waiter, report }: Provisioning
 }
 
 async function convergeWorkspaceProperties({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState): Promise<WorkspaceState> {
-  const missingTags = Object.entries(settings.tags).filter(([key, value]) => workspace.tags[key] !== value);
+  const missingTags = tagsToChange(workspace.tags, settings.tags);
   const descriptionDiffers = settings.description !== undefined && settings.description !== (workspace.description ?? "");
   if (missingTags.length === 0 && !descriptionDiffers) {
     report.outcome({ label: label("workspace"), name: workspace.name, id: workspace.id, outcome: "found", note: workspace.location });
@@ -133,6 +134,7 @@ async function convergeWorkspaceProperties({ settings, azure, waiter, report }: 
   }
 
   const resourceGroup = settings.environment.resourceGroup.value;
+  const tags = mergeTags(workspace.tags, settings.tags, titled(label("workspace"), workspace.name));
   const updated = await waiter.retryingBusy(
     titled(label("workspace"), workspace.name),
     () =>
@@ -140,12 +142,12 @@ async function convergeWorkspaceProperties({ settings, azure, waiter, report }: 
         azure.updateWorkspace(resourceGroup, workspace.name, {
           description: descriptionDiffers ? settings.description : undefined,
           // Tags set outside the pipeline are kept; only ours are added or corrected.
-          tags: { ...workspace.tags, ...settings.tags },
+          tags,
         }),
       ),
     () => describing(`Reading workspace '${workspace.name}'`, () => azure.getWorkspace(resourceGroup, workspace.name)),
   );
-  const changed = [descriptionDiffers ? "description" : "", missingTags.length ? `tags ${missingTags.map(([k]) => k).join(", ")}` : ""]
+  const changed = [descriptionDiffers ? "description" : "", missingTags.length ? `tags ${missingTags.join(", ")}` : ""]
     .filter(Boolean)
     .join(", ");
   report.outcome({ label: label("workspace"), name: updated.name, id: updated.id, outcome: "updated", note: changed });

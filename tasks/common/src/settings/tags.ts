@@ -54,3 +54,31 @@ export function parseTags(text: string | undefined, inputName: string, options: 
   });
   return tags;
 }
+
+/** Our tags whose value on the resource differs, or which it lacks; names compared without case, as Azure does. */
+export function tagsToChange(existing: Record<string, string>, ours: Record<string, string>): string[] {
+  const current = new Map(Object.entries(existing).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.entries(ours)
+    .filter(([name, value]) => current.get(name.toLowerCase()) !== value)
+    .map(([name]) => name);
+}
+
+/**
+ * A resource's tags with ours added or corrected: tags set outside the pipeline are kept, and a
+ * name that differs from ours only in case is ours (Azure keeps one tag per name, without case).
+ * Refused when the result would break Azure's limit of 50, before anything is sent.
+ */
+export function mergeTags(existing: Record<string, string>, ours: Record<string, string>, resource: string): Record<string, string> {
+  const ourNames = new Set(Object.keys(ours).map((name) => name.toLowerCase()));
+  const merged: Record<string, string> = {};
+  const define = (name: string, value: string) => Object.defineProperty(merged, name, { value, enumerable: true, writable: true, configurable: true });
+  for (const [name, value] of Object.entries(existing)) if (!ourNames.has(name.toLowerCase())) define(name, value);
+  for (const [name, value] of Object.entries(ours)) define(name, value);
+  const count = Object.keys(merged).length;
+  if (count > tagLimits.count) {
+    throw new InputError(
+      `${resource} already has ${Object.keys(existing).length} tags; with those of input 'tags' it would have ${count}, and Azure takes at most ${tagLimits.count}: remove some from the resource or from the input.`,
+    );
+  }
+  return merged;
+}
