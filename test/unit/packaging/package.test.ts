@@ -22,9 +22,7 @@ function runNode(script: string, ...args: string[]): { status: number | null; ou
 function buildIsCurrent(task: string): boolean {
   const built = join(projectRoot, "build", "tasks", task);
   if (!REQUIRED_TASK_FILES.every((file) => existsSync(join(built, file)))) return false;
-  return ["task.json", "icon.png"].every((file) =>
-    readFileSync(join(built, file)).equals(readFileSync(join(projectRoot, "tasks", task, file))),
-  );
+  return ["task.json", "icon.png"].every((file) => readFileSync(join(built, file)).equals(readFileSync(join(projectRoot, "tasks", task, file))));
 }
 
 describe("npm run package (scripts/package.mjs)", function () {
@@ -61,7 +59,11 @@ describe("npm run package (scripts/package.mjs)", function () {
   it("ships per task exactly task.json, icon.png and the bundle (index.js, index.mjs, chunks/)", () => {
     for (const task of tasks) {
       const files = entries.filter((entry) => entry.name.startsWith(`${task}/`)).map((entry) => entry.name.slice(task.length + 1));
-      assert.deepEqual(files.filter((file) => !SHIPPED_TASK_FILE.test(file)), [], task);
+      assert.deepEqual(
+        files.filter((file) => !SHIPPED_TASK_FILE.test(file)),
+        [],
+        task,
+      );
       for (const required of REQUIRED_TASK_FILES) assert.ok(files.includes(required), `${task}/${required} missing`);
       const built = readdirSync(join(projectRoot, "build", "tasks", task, "chunks"));
       assert.deepEqual(files.filter((file) => file.startsWith("chunks/")).sort(), built.map((file) => `chunks/${file}`).sort(), `${task}: every chunk ships`);
@@ -73,7 +75,10 @@ describe("npm run package (scripts/package.mjs)", function () {
       .map((entry) => entry.name)
       .filter((name) => !PACKAGE_FILES.includes(name) && !name.startsWith("images/") && !tasks.includes(name.split("/")[0]));
     assert.deepEqual(unexpected, []);
-    assert.deepEqual(entries.filter((entry) => /node_modules\/|\.ts$|\.map$|\.test\.js$/.test(entry.name)), []);
+    assert.deepEqual(
+      entries.filter((entry) => /node_modules\/|\.ts$|\.map$|\.test\.js$/.test(entry.name)),
+      [],
+    );
   });
 
   it("stays under 5 MB", () => {
