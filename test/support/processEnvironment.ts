@@ -13,6 +13,11 @@ export function withEnvironment(values: Record<string, string>): () => void {
   return () => replaceEnvironment(previous);
 }
 
+/** Variables that steer the test run itself: E2E_CONNECTION_FILE (a real subscription), coverage, terminal colours. */
+export function isTestControl(name: string): boolean {
+  return /^(E2E_\w+|NODE_V8_COVERAGE|FORCE_COLOR|NO_COLOR|TERM|COLORTERM)$/.test(name);
+}
+
 function replaceEnvironment(values: NodeJS.ProcessEnv): void {
   for (const name of Object.keys(process.env)) delete process.env[name];
   for (const [name, value] of Object.entries(values)) {

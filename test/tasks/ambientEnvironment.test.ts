@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +9,7 @@ import { runTaskStep } from "../../local/runner/taskProcess";
 import { readAgentHttpSettings } from "../../tasks/common/src/http/agentHttpSettings";
 import { readWorkspaceSettings } from "../../tasks/AzureMLWorkspace/src/settings/workspaceSettings";
 import { runMockTask } from "../support/mockTaskRun";
+import { isTestControl } from "../support/processEnvironment";
 import { loadTaskEnvironment, silenceTaskLib } from "../support/taskLibEnvironment";
 import { connectionId, outputVariable, WorkspaceTaskBed } from "./AzureMLWorkspace/workspaceTaskBed";
 
@@ -101,6 +103,21 @@ describe("tests start from a clean environment, whatever the shell running them 
     restoreAmbient();
     bed.remove();
     fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("the test process drops the caller's variables before any test file loads, so task-lib's start-up reads none of them", () => {
+    const cleanStart = path.join(__dirname, "..", "support", "cleanTestProcess.js");
+    const probe = `require(${JSON.stringify(require.resolve("azure-pipelines-task-lib/task"))}); process.stdout.write(JSON.stringify(process.env));`;
+    const child = spawnSync(process.execPath, ["--require", cleanStart, "-e", probe], {
+      cwd: folder,
+      env: { ...process.env, E2E_CONNECTION_FILE: "/kept/connection.json" },
+      encoding: "utf8",
+    });
+    assert.equal(child.status, 0, child.stderr);
+    const seen = JSON.parse(child.stdout.slice(child.stdout.lastIndexOf("{"))) as Record<string, string>;
+    assert.deepEqual(leaked(Object.keys(seen).filter((name) => !isTestControl(name)), { AGENT_TEMPDIRECTORY: "" }), []);
+    assert.equal(seen.E2E_CONNECTION_FILE, "/kept/connection.json", "a variable that steers the tests was dropped");
+    assert.ok(!fs.existsSync(path.join(folder, ".taskkey")), "task-lib wrote its vault key into the working directory");
   });
 
   it("a MockTestRunner task run sees only what its test gives it, and the caller's environment is back afterwards", async () => {
