@@ -113,6 +113,20 @@ describe("AzureMLWorkspace task: what it creates, reuses and warns about (in-mem
     assert.ok(!bed.state().calls.some((call) => call.operation === "createDependency" && /storageAccounts/i.test(call.target)), "the given storage account was created");
   });
 
+  it("on a re-run, names each resource the existing workspace uses as found", async () => {
+    assert.ok((await bed.run()).succeeded);
+    const runner = await bed.run();
+    assert.ok(runner.succeeded, runner.stdout);
+    for (const line of [
+      "Storage account 'samlopsdev01': found (used by the workspace)",
+      "Key vault 'kvmlopsdev01': found (used by the workspace)",
+      "Application Insights component 'aimlopsdev01': found (used by the workspace)",
+      "Container registry 'crmlopsdev01': found (used by the workspace)",
+    ]) {
+      assert.ok(runner.stdout.includes(line), `missing log line: ${line}\n${runner.stdout}`);
+    }
+  });
+
   describe("an existing cluster whose size or tier differs from its description", () => {
     async function withExistingCluster(existingCluster: { size: string; tier: "dedicated" | "low_priority" }, description: string) {
       assert.ok((await bed.run({ inputs: { computeClusters: "- name: cpu-cluster\n  max_instances: 2" } })).succeeded);
