@@ -35,3 +35,47 @@ export function variableEnvironmentName(name: string, secret = false): string {
 export function inputEnvironmentName(name: string): string {
   return `INPUT_${name.replace(/\s/g, "_").toUpperCase()}`;
 }
+
+/**
+ * Variables of the host a process needs to run at all (find programs, a home and a temp folder,
+ * a locale, Windows' system folders), matched in any case. Nothing an agent, a pipeline or a
+ * developer's shell adds (pipeline variables, inputs, endpoints, proxies, CA files) passes.
+ */
+const hostEssentials = new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LC_ALL",
+  "LC_CTYPE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "SYSTEMROOT",
+  "SYSTEMDRIVE",
+  "WINDIR",
+  "COMSPEC",
+  "PATHEXT",
+  "USERPROFILE",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "PROGRAMDATA",
+]);
+
+/**
+ * The environment an agent starts a task with before it adds the job's variables, inputs and
+ * endpoints: only the host's essentials, taken from `source` (this process's environment by
+ * default). The caller's pipeline-like variables never leak into the task.
+ */
+export function hostEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value !== undefined && hostEssentials.has(name.toUpperCase())) environment[name] = value;
+  }
+  return environment;
+}

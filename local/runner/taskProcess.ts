@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AgentEndpoint, endpointEnvironment, inputEnvironmentName, variableEnvironmentName } from "./agentEnvironment";
+import { AgentEndpoint, endpointEnvironment, hostEnvironment, inputEnvironmentName, variableEnvironmentName } from "./agentEnvironment";
 import { parseLoggingCommand } from "./loggingCommands";
 
 /** One task step as the agent runs it: a node process, its inputs and connections in the environment. */
@@ -12,7 +12,7 @@ export interface TaskStep {
   variables: Record<string, string>;
   secretVariables?: Record<string, string>;
   endpoints: AgentEndpoint[];
-  /** Process environment beyond the agent's (e.g. NODE_EXTRA_CA_CERTS). */
+  /** Process environment beyond the host's essentials and the agent's (e.g. NODE_EXTRA_CA_CERTS); nothing else of the caller's passes. */
   environment?: Record<string, string>;
   /** Each line of the task's output, secrets masked, as the agent would log it. */
   onLine?: (line: string) => void;
@@ -75,10 +75,9 @@ export async function runTaskStep(step: TaskStep): Promise<TaskStepResult> {
   const allVariables = { ...step.variables, ...step.secretVariables };
   const inputs = resolveInputs(taskJson, step.inputs, allVariables);
 
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(INPUT|ENDPOINT|SECRET|SECUREFILE)_/i.test(name)) env[name] = value;
-  }
+  // Only the host's essentials, then what this step gives: never the caller's own pipeline
+  // variables, proxies or CA files, which would change what the task does.
+  const env: Record<string, string> = hostEnvironment();
   Object.assign(env, step.environment);
   for (const [name, value] of Object.entries(step.variables)) env[variableEnvironmentName(name)] = value;
   for (const [name, value] of Object.entries(step.secretVariables ?? {})) env[variableEnvironmentName(name, true)] = value;

@@ -6,6 +6,9 @@ import { randomBytes } from "node:crypto";
 import { FaultKind, LocalAzure, LocalAzureConnection, readConnectionFile, RequestLogEntry, startLocalAzure } from "../../local/azure";
 import { agentServiceConnection, ConnectionFlavour, stepWithConnection } from "../../local/runner/serviceConnections";
 import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
+import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
+import { isoDurationToSeconds } from "../../tasks/common/src/azure/isoDuration";
+import { ArmReader, ArmResource } from "./armReader";
 import { ensureTaskBuilt } from "./builtTasks";
 
 // The built AzureMLWorkspace task, run as the agent runs it, against the local Azure: real
@@ -88,6 +91,56 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
 
   const changes = (requests: RequestLogEntry[] = []) => requests.filter((entry) => !["GET", "HEAD"].includes(entry.method) && !/checkNameAvailability/i.test(entry.path));
   const clusters = "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2";
+  const lowPriorityCluster = "- name: spot-cluster\n  size: Standard_DS2_v2\n  tier: low_priority\n  max_instances: 1\n  idle_time_before_scale_down: 300";
+  const tags = { team: "ml", costCenter: "42" };
+  const tagsInput = Object.entries(tags).map(([key, value]) => `${key}=${value}`).join("\n");
+
+  /**
+   * Reads back through ARM, from outside the task, what its first run created: the workspace
+   * linked to the resources made beside it, Application Insights writing to the Log Analytics
+   * workspace, each cluster's size, priority and scale, and the tags on every resource.
+   */
+  async function assertCreatedAsDescribed(resourceGroup: string, namespace: string, workspaceId: string): Promise<void> {
+    const arm = await ArmReader.signIn(connection);
+    const group = `/subscriptions/${connection.subscriptionId}/resourceGroups/${resourceGroup}`;
+    const read = (type: string, name: string, apiVersion: string) => arm.get(`${group}/providers/${type}/${name}`, apiVersion);
+    const [resourceGroupResource, storage, vault, logs, insights, registry, workspace, cpu, spot] = await Promise.all([
+      arm.get(group, apiVersions.resources),
+      read("Microsoft.Storage/storageAccounts", `sa${namespace}`, apiVersions.storage),
+      read("Microsoft.KeyVault/vaults", `kv${namespace}`, apiVersions.keyVault),
+      read("Microsoft.OperationalInsights/workspaces", `la${namespace}`, apiVersions.logAnalytics),
+      read("Microsoft.Insights/components", `ai${namespace}`, apiVersions.applicationInsights),
+      read("Microsoft.ContainerRegistry/registries", `cr${namespace}`, apiVersions.containerRegistry),
+      read("Microsoft.MachineLearningServices/workspaces", `aml${namespace}`, apiVersions.machineLearning),
+      arm.get(`${workspaceId}/computes/cpu-cluster`, apiVersions.machineLearning),
+      arm.get(`${workspaceId}/computes/spot-cluster`, apiVersions.machineLearning),
+    ]);
+    // ARM compares ids without regard to case (and spells some providers in lower case).
+    const linksTo = (actual: unknown, resource: ArmResource, what: string) => assert.equal(String(actual).toLowerCase(), resource.id.toLowerCase(), what);
+    assert.equal(workspace.id.toLowerCase(), workspaceId.toLowerCase(), "the workspaceId output");
+    linksTo(workspace.properties?.storageAccount, storage, "the workspace's storageAccount");
+    linksTo(workspace.properties?.keyVault, vault, "the workspace's keyVault");
+    linksTo(workspace.properties?.applicationInsights, insights, "the workspace's applicationInsights");
+    linksTo(workspace.properties?.containerRegistry, registry, "the workspace's containerRegistry");
+    linksTo(insights.properties?.WorkspaceResourceId, logs, "Application Insights' WorkspaceResourceId");
+
+    const cluster = (compute: ArmResource) => {
+      const aml = (compute.properties?.properties ?? {}) as { vmSize?: string; vmPriority?: string; scaleSettings?: { minNodeCount?: number; maxNodeCount?: number; nodeIdleTimeBeforeScaleDown?: string } };
+      const scale = aml.scaleSettings ?? {};
+      return {
+        type: compute.properties?.computeType,
+        vmSize: aml.vmSize?.toLowerCase(),
+        vmPriority: aml.vmPriority,
+        scale: [scale.minNodeCount, scale.maxNodeCount, isoDurationToSeconds(scale.nodeIdleTimeBeforeScaleDown)],
+      };
+    };
+    assert.deepEqual(cluster(cpu), { type: "AmlCompute", vmSize: "standard_ds3_v2", vmPriority: "Dedicated", scale: [0, 2, 120] });
+    assert.deepEqual(cluster(spot), { type: "AmlCompute", vmSize: "standard_ds2_v2", vmPriority: "LowPriority", scale: [0, 1, 300] });
+
+    for (const resource of [resourceGroupResource, storage, vault, logs, insights, registry, workspace, cpu, spot]) {
+      for (const [key, value] of Object.entries(tags)) assert.equal(resource.tags?.[key], value, `tag '${key}' of ${resource.id}`);
+    }
+  }
 
   const flavours: Array<[ConnectionFlavour, string]> = [
     ["secret", "service principal with a secret"],
@@ -100,7 +153,8 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
       if ((flavour === "workloadIdentity" && !connection.oidc) || (flavour === "managedIdentity" && !connection.managedIdentity)) this.skip();
       const namespace = `e2e${flavour.slice(0, 4).toLowerCase()}${suffix}`;
       const variables = { NAMESPACE: namespace, RESOURCE_GROUP: `rg-e2e-${flavour.toLowerCase()}` };
-      const first = await runWorkspaceTask(flavour, { createResourceGroup: "true", computeClusters: clusters, writeConfigJson: "true" }, variables);
+      const computeClusters = `${clusters}\n${lowPriorityCluster}`;
+      const first = await runWorkspaceTask(flavour, { createResourceGroup: "true", computeClusters, tags: tagsInput, writeConfigJson: "true" }, variables);
       assert.equal(first.result.result, "Succeeded", first.result.log);
       for (const line of [
         `Resource group 'rg-e2e-${flavour.toLowerCase()}': created`,
@@ -111,15 +165,18 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
         `Container registry 'cr${namespace}': created`,
         `Azure ML workspace 'aml${namespace}': created`,
         "Compute cluster 'cpu-cluster': created",
+        "Compute cluster 'spot-cluster': created",
       ]) {
         assert.ok(first.result.log.includes(line), `missing '${line}'\n${first.result.log}`);
       }
       assert.equal(first.result.outputs.workspaceName, `aml${namespace}`);
       assert.match(first.result.outputs.workspaceId ?? "", new RegExp(`/providers/Microsoft\\.MachineLearningServices/workspaces/aml${namespace}$`));
       assert.ok(first.result.outputs.discoveryUrl, "no discovery URL from the workspace");
+      await assertCreatedAsDescribed(variables.RESOURCE_GROUP, namespace, first.result.outputs.workspaceId ?? "");
 
-      const second = await runWorkspaceTask(flavour, { computeClusters: clusters }, variables);
+      const second = await runWorkspaceTask(flavour, { computeClusters, tags: tagsInput }, variables);
       assert.equal(second.result.result, "Succeeded", second.result.log);
+      assert.deepEqual(second.result.warnings, [], "a re-run with the same description warned (a cluster read back with another size or tier?)");
       assert.match(second.result.log, /nothing to change/);
       assert.deepEqual(changes(second.requests).map((r) => `${r.method} ${r.path}`), [], "a re-run changed something");
       if (first.requests && second.requests) assert.ok(second.requests.length < first.requests.length, "a re-run should need fewer ARM calls");

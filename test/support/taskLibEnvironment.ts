@@ -9,10 +9,11 @@ const vaultFolder = mkdtempSync(join(tmpdir(), "tasklib-vault-"));
 process.once("exit", () => rmSync(vaultFolder, { recursive: true, force: true }));
 
 /**
- * Gives task-lib a task environment the way the agent does at process start: variables are
- * set, then task-lib loads them, moving inputs, endpoint authorizations and secret variables
- * (INPUT_*, ENDPOINT_AUTH_*, SECRET_*) into its vault and out of process.env, exactly as its
- * own start-up does. Returns a function that removes what was set.
+ * Gives task-lib a task environment the way the agent does at process start: the host's
+ * essentials and these variables, nothing else of the caller's, then task-lib loads them,
+ * moving inputs, endpoint authorizations and secret variables (INPUT_*, ENDPOINT_AUTH_*,
+ * SECRET_*) into its vault and out of process.env, exactly as its own start-up does. Returns a
+ * function that puts the previous environment back.
  */
 export function loadTaskEnvironment(variables: Record<string, string>): () => void {
   // The vault keeps its key file in Agent.TempDirectory; keep it out of the repository.

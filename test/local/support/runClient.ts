@@ -1,17 +1,19 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { LocalAzure, clientProcessEnvironment } from "../../../local/azure";
+import { hostEnvironment } from "../../../local/runner/agentEnvironment";
 
 const clientsDir = join(__dirname, "..", "clients");
 
 /**
  * Runs a client program (test/local/clients/<name>.ts, compiled) in its own node process with
- * the environment connection.json asks for, and returns what it reported.
+ * the environment connection.json asks for on top of the host's essentials (never the caller's
+ * proxies, CA files or Azure SDK variables, which would send it elsewhere), and returns what it reported.
  */
 export function runClient<T>(localAzure: LocalAzure, name: string, args: string[] = [], timeoutMs = 120000): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(clientsDir, `${name}.js`), localAzure.connectionFile, ...args], {
-      env: clientProcessEnvironment(localAzure.connection),
+      env: clientProcessEnvironment(localAzure.connection, hostEnvironment()),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

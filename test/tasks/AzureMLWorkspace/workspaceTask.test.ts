@@ -1,87 +1,35 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
-import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
-import { unescapeCommandText } from "../../../local/runner/loggingCommands";
-import { withEnvironment } from "../../support/processEnvironment";
-import { emptyState, InMemoryAzureState, mutatingOperations, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
-
-const connectionId = "c0ffee00-0000-4000-8000-000000000001";
-const subscriptionId = "00000000-1111-4222-8333-444444444444";
-const servicePrincipalKey = "sp-key-that-must-never-be-printed";
-
-const clustersYaml = ["- name: cpu-cluster", "  size: Standard_DS3_v2", "  min_instances: 0", "  max_instances: 2"].join("\n");
-
-interface Scenario {
-  inputs?: Record<string, string>;
-  variables?: Record<string, string>;
-  /** Environment variables to remove for this run (e.g. the service connection). */
-  without?: string[];
-}
+import { InMemoryAzureState, mutatingOperations, readState } from "./inMemoryWorkspaceGateway";
+import { clustersYaml, outputVariable, Scenario, servicePrincipalKey, subscriptionId, WorkspaceTaskBed } from "./workspaceTaskBed";
 
 describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () {
   this.timeout(60_000);
+  let bed: WorkspaceTaskBed;
   let workDir: string;
   let stateFile: string;
 
   function writeState(change: (state: InMemoryAzureState) => void): void {
-    const state = fs.existsSync(stateFile) ? readState(stateFile) : emptyState(subscriptionId);
-    change(state);
-    fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    bed.writeState(change);
   }
 
   function callsSince(start: number): InMemoryAzureState["calls"] {
-    return readState(stateFile).calls.slice(start);
+    return bed.callsSince(start);
   }
 
-  async function runTask(scenario: Scenario = {}): Promise<MockTestRunner> {
-    const environment: Record<string, string> = {
-      ...endpointEnvironment({
-        id: connectionId,
-        url: "https://management.azure.com/",
-        scheme: "ServicePrincipal",
-        parameters: { serviceprincipalid: "11111111-2222-4333-8444-555555555555", serviceprincipalkey: servicePrincipalKey, tenantid: "72f988bf-0000-4000-8000-000000000000", authenticationType: "spnKey" },
-        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
-      }),
-      ENVIRONMENT: "DEV",
-      NAMESPACE: "mlopsdev01",
-      RESOURCE_GROUP: "rg-mlops-dev",
-      LOCATION: "westeurope",
-      SYSTEM_DEFAULTWORKINGDIRECTORY: workDir,
-      AGENT_TEMPDIRECTORY: path.join(workDir, "agent-temp"),
-      [stateFileVariable]: stateFile,
-      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: clustersYaml, ...scenario.inputs }),
-      ...scenario.variables,
-    };
-    for (const name of scenario.without ?? []) delete environment[name];
-    const restore = withEnvironment(environment);
-    try {
-      const runner = new MockTestRunner(path.join(__dirname, "workspaceScenario.js"));
-      runner.nodePath = process.execPath; // offline: never let MockTestRunner download Node.js
-      await runner.runAsync();
-      return runner;
-    } finally {
-      restore();
-    }
-  }
-
-  function outputVariable(runner: MockTestRunner, name: string): string | undefined {
-    const match = new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=true;[^\\]]*\\](.*)`).exec(runner.stdout);
-    return match ? unescapeCommandText(match[1].trim()) : undefined;
+  function runTask(scenario: Scenario = {}): Promise<MockTestRunner> {
+    return bed.run(scenario);
   }
 
   beforeEach(() => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-task-"));
-    stateFile = path.join(workDir, "azure-state.json");
-    fs.mkdirSync(path.join(workDir, "agent-temp")); // the agent's temp folder always exists: task-lib keeps its vault key there
-    writeState((state) => {
-      state.resourceGroups["rg-mlops-dev"] = { location: "westeurope", tags: {} };
-    });
+    bed = WorkspaceTaskBed.create();
+    workDir = bed.workDir;
+    stateFile = bed.stateFile;
   });
 
-  afterEach(() => fs.rmSync(workDir, { recursive: true, force: true }));
+  afterEach(() => bed.remove());
 
   it("creates the workspace and everything around it, one log line per resource", async () => {
     const runner = await runTask({ inputs: { writeConfigJson: "true", tags: "team=ml\ncostCenter=42" } });

@@ -1,0 +1,103 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
+import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
+import { unescapeCommandText } from "../../../local/runner/loggingCommands";
+import { runMockTask } from "../../support/mockTaskRun";
+import { emptyState, InMemoryAzureState, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
+
+export const connectionId = "c0ffee00-0000-4000-8000-000000000001";
+export const subscriptionId = "00000000-1111-4222-8333-444444444444";
+export const tenantId = "72f988bf-0000-4000-8000-000000000000";
+export const servicePrincipalKey = "sp-key-that-must-never-be-printed";
+export const resourceGroup = "rg-mlops-dev";
+
+export const clustersYaml = ["- name: cpu-cluster", "  size: Standard_DS3_v2", "  min_instances: 0", "  max_instances: 2"].join("\n");
+
+export interface Scenario {
+  inputs?: Record<string, string>;
+  variables?: Record<string, string>;
+  /** Environment variables to remove for this run (e.g. the service connection). */
+  without?: string[];
+}
+
+/** The id a resource of the given provider type gets in a resource group of the test subscription. */
+export function resourceId(group: string, type: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/${type}/${name}`;
+}
+
+/**
+ * The AzureMLWorkspace task run with MockTestRunner on the in-memory Azure, the way a pipeline
+ * agent would run it for the DEV environment (NAMESPACE mlopsdev01, resource group rg-mlops-dev,
+ * which exists): a service principal connection, the pipeline variables of DESIGN §1, a working
+ * folder of its own. Nothing of the caller's environment reaches the task.
+ */
+export class WorkspaceTaskBed {
+  private constructor(
+    readonly workDir: string,
+    readonly stateFile: string,
+  ) {}
+
+  static create(): WorkspaceTaskBed {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-task-"));
+    fs.mkdirSync(path.join(workDir, "agent-temp")); // the agent's temp folder always exists: task-lib keeps its vault key there
+    const bed = new WorkspaceTaskBed(workDir, path.join(workDir, "azure-state.json"));
+    bed.writeState((state) => {
+      state.resourceGroups[resourceGroup] = { location: "westeurope", tags: {} };
+    });
+    return bed;
+  }
+
+  remove(): void {
+    fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  writeState(change: (state: InMemoryAzureState) => void): void {
+    const state = fs.existsSync(this.stateFile) ? readState(this.stateFile) : emptyState(subscriptionId);
+    change(state);
+    fs.writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
+  }
+
+  state(): InMemoryAzureState {
+    return readState(this.stateFile);
+  }
+
+  callsSince(start: number): InMemoryAzureState["calls"] {
+    return this.state().calls.slice(start);
+  }
+
+  /** The environment the agent gives the task for this scenario. */
+  environment(scenario: Scenario = {}): Record<string, string> {
+    const environment: Record<string, string> = {
+      ...endpointEnvironment({
+        id: connectionId,
+        url: "https://management.azure.com/",
+        scheme: "ServicePrincipal",
+        parameters: { serviceprincipalid: "11111111-2222-4333-8444-555555555555", serviceprincipalkey: servicePrincipalKey, tenantid: tenantId, authenticationType: "spnKey" },
+        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
+      }),
+      ENVIRONMENT: "DEV",
+      NAMESPACE: "mlopsdev01",
+      RESOURCE_GROUP: resourceGroup,
+      LOCATION: "westeurope",
+      SYSTEM_DEFAULTWORKINGDIRECTORY: this.workDir,
+      AGENT_TEMPDIRECTORY: path.join(this.workDir, "agent-temp"),
+      [stateFileVariable]: this.stateFile,
+      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: clustersYaml, ...scenario.inputs }),
+      ...scenario.variables,
+    };
+    for (const name of scenario.without ?? []) delete environment[name];
+    return environment;
+  }
+
+  run(scenario: Scenario = {}): Promise<MockTestRunner> {
+    return runMockTask(path.join(__dirname, "workspaceScenario.js"), this.environment(scenario));
+  }
+}
+
+/** An output variable the task set (##vso[task.setvariable …;isOutput=true]), unescaped. */
+export function outputVariable(runner: MockTestRunner, name: string): string | undefined {
+  const match = new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=true;[^\\]]*\\](.*)`).exec(runner.stdout);
+  return match ? unescapeCommandText(match[1].trim()) : undefined;
+}
