@@ -1,88 +1,48 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
-import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
-import { withEnvironment } from "../../support/processEnvironment";
-import { emptyState, InMemoryAzureState, mutatingOperations, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
+import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
+import { InMemoryAzureState, mutatingOperations } from "./inMemoryWorkspaceGateway";
+import { resourceGroup, resourceId, WorkspaceTaskBed } from "./workspaceTaskBed";
 
 // Item 14 of the hardening issue: resources another operation is still working on, resources
 // left Failed, and changes Azure refuses while another operation runs. The task runs in a child
 // process (MockTestRunner) on the in-memory Azure, into whose state each test writes what
 // another client left behind.
-const connectionId = "c0ffee00-0000-4000-8000-000000000002";
-const subscriptionId = "00000000-1111-4222-8333-555555555555";
-const group = `/subscriptions/${subscriptionId}/resourceGroups/rg-mlops-dev`;
 const ids = {
-  storageAccount: `${group}/providers/Microsoft.Storage/storageAccounts/samlopsdev01`,
-  logAnalyticsWorkspace: `${group}/providers/Microsoft.OperationalInsights/workspaces/lamlopsdev01`,
+  storageAccount: resourceId(resourceGroup, "Microsoft.Storage/storageAccounts", "samlopsdev01"),
+  logAnalyticsWorkspace: resourceId(resourceGroup, "Microsoft.OperationalInsights/workspaces", "lamlopsdev01"),
 };
-const clustersYaml = ["- name: cpu-cluster", "  size: Standard_DS3_v2", "  min_instances: 0", "  max_instances: 2"].join("\n");
 const busy = { statusCode: 409, code: "AnotherOperationInProgress", message: "Another operation on this or dependent resource is in progress." };
 
 describe("AzureMLWorkspace task converges on resources mid-operation or Failed (in-memory Azure)", function () {
   this.timeout(60_000);
-  let workDir: string;
-  let stateFile: string;
+  let bed: WorkspaceTaskBed;
 
-  function writeState(change: (state: InMemoryAzureState) => void): void {
-    const state = fs.existsSync(stateFile) ? readState(stateFile) : emptyState(subscriptionId);
-    change(state);
-    fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
-  }
+  const writeState = (change: (state: InMemoryAzureState) => void): void => bed.writeState(change);
+  const readState = (): InMemoryAzureState => bed.state();
 
   function mutations(since = 0): string[] {
-    return readState(stateFile)
-      .calls.slice(since)
+    return bed
+      .callsSince(since)
       .filter((call) => mutatingOperations.has(call.operation))
       .map((call) => `${call.operation} ${call.target.split("/").pop()}`);
   }
 
   const runTask = (): Promise<MockTestRunner> => runTaskWith({});
-
-  async function runTaskWith(inputs: Record<string, string>): Promise<MockTestRunner> {
-    const restore = withEnvironment({
-      ...endpointEnvironment({
-        id: connectionId,
-        url: "https://management.azure.com/",
-        scheme: "ServicePrincipal",
-        parameters: { serviceprincipalid: "11111111-2222-4333-8444-555555555555", serviceprincipalkey: "sp-key", tenantid: "72f988bf-0000-4000-8000-000000000000", authenticationType: "spnKey" },
-        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
-      }),
-      ENVIRONMENT: "DEV",
-      NAMESPACE: "mlopsdev01",
-      RESOURCE_GROUP: "rg-mlops-dev",
-      LOCATION: "westeurope",
-      SYSTEM_DEFAULTWORKINGDIRECTORY: workDir,
-      AGENT_TEMPDIRECTORY: path.join(workDir, "agent-temp"),
-      [stateFileVariable]: stateFile,
-      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: clustersYaml, ...inputs }),
-    });
-    try {
-      const runner = new MockTestRunner(path.join(__dirname, "workspaceScenario.js"));
-      runner.nodePath = process.execPath; // offline: never let MockTestRunner download Node.js
-      await runner.runAsync();
-      return runner;
-    } finally {
-      restore();
-    }
-  }
+  const runTaskWith = (inputs: Record<string, string>): Promise<MockTestRunner> => bed.run({ inputs });
 
   function assertLogged(runner: MockTestRunner, ...lines: string[]): void {
     for (const line of lines) assert.ok(runner.stdout.includes(line), `missing log line: ${line}\n${runner.stdout}`);
   }
 
   beforeEach(() => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-convergence-"));
-    stateFile = path.join(workDir, "azure-state.json");
-    fs.mkdirSync(path.join(workDir, "agent-temp"));
+    bed = WorkspaceTaskBed.create();
     writeState((state) => {
-      state.resourceGroups["rg-mlops-dev"] = { location: "westeurope", tags: {}, provisioningState: "Succeeded" };
+      state.resourceGroups[resourceGroup] = { location: "westeurope", tags: {}, provisioningState: "Succeeded" };
     });
   });
 
-  afterEach(() => fs.rmSync(workDir, { recursive: true, force: true }));
+  afterEach(() => bed.remove());
 
   function storageAccountIn(state: InMemoryAzureState, provisioningState: string): void {
     state.resources[ids.storageAccount.toLowerCase()] = {
@@ -118,7 +78,7 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
       workspace.provisioningState = "Deleting";
       state.running = { amlmlopsdev01: { reads: 2, then: "deleted" } };
     });
-    const start = readState(stateFile).calls.length;
+    const start = readState().calls.length;
     const runner = await runTask();
     assert.ok(runner.succeeded, runner.stdout);
     assertLogged(runner, "Azure ML workspace 'amlmlopsdev01' is Deleting; waiting up to 10 min", "Azure ML workspace 'amlmlopsdev01' is gone (it was Deleting).", "Azure ML workspace 'amlmlopsdev01': created");
@@ -139,7 +99,7 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
     assert.ok(runner.succeeded, runner.stdout);
     assertLogged(runner, "Log Analytics workspace 'lamlopsdev01': repaired (was Failed)", "Application Insights component 'aimlopsdev01': created");
     assert.match(runner.stdout, /resources created, updated or repaired/);
-    const state = readState(stateFile);
+    const state = readState();
     assert.equal(state.resources[ids.logAnalyticsWorkspace.toLowerCase()].provisioningState, "Succeeded");
     const summary = fs.readFileSync(/##vso\[task\.uploadsummary\](.*)/.exec(runner.stdout)?.[1].trim() ?? "", "utf8");
     assert.match(summary, /\| Log Analytics workspace \| lamlopsdev01 \| repaired \| was Failed \|/);
@@ -174,12 +134,12 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
       Object.values(state.workspaces)[0].provisioningState = "Failed";
       Object.values(state.computes)[0].provisioningState = "Canceled";
     });
-    const start = readState(stateFile).calls.length;
+    const start = readState().calls.length;
     const runner = await runTask();
     assert.ok(runner.succeeded, runner.stdout);
     assertLogged(runner, "Azure ML workspace 'amlmlopsdev01': repaired (was Failed)", "Compute cluster 'cpu-cluster': repaired (was Canceled;");
     assert.deepEqual(mutations(start), ["createWorkspace amlmlopsdev01", "createCompute cpu-cluster"]);
-    const state = readState(stateFile);
+    const state = readState();
     assert.equal(Object.values(state.workspaces)[0].storageAccount, ids.storageAccount);
     assert.equal(Object.values(state.computes)[0].provisioningState, "Succeeded");
   });
@@ -193,7 +153,7 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
     it("repairs the Log Analytics workspace of a workspace that exists, which earlier runs took as found", async () => {
       assert.ok((await runTask()).succeeded);
       setState(ids.logAnalyticsWorkspace, "Failed");
-      const start = readState(stateFile).calls.length;
+      const start = readState().calls.length;
       const runner = await runTask();
       assert.ok(runner.succeeded, runner.stdout);
       assertLogged(runner, "Log Analytics workspace 'lamlopsdev01': repaired (was Failed)", "Azure ML workspace 'amlmlopsdev01': found");
@@ -207,13 +167,13 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
       const runner = await runTask();
       assert.ok(runner.succeeded, runner.stdout);
       assertLogged(runner, "Storage account 'samlopsdev01': repaired (was Failed)");
-      assert.equal(readState(stateFile).resources[ids.storageAccount.toLowerCase()].provisioningState, "Succeeded");
+      assert.equal(readState().resources[ids.storageAccount.toLowerCase()].provisioningState, "Succeeded");
     });
 
     it("fails naming a Failed resource the workspace uses that the settings do not name, and changes nothing", async () => {
       assert.ok((await runTask()).succeeded);
       setState(ids.storageAccount, "Failed");
-      const start = readState(stateFile).calls.length;
+      const start = readState().calls.length;
       const runner = await runTaskWith({ storageAccount: "sanotused01" });
       assert.ok(runner.failed, runner.stdout);
       assert.deepEqual(runner.errorIssues, [

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TaskRunScenario, WorkspaceTaskJob } from "./taskRun";
+import { Scenario, WorkspaceTaskBed } from "./workspaceTaskBed";
 
 /*
  * What the task reads from the user (YAML, files, output paths, names, limits) refused in one
@@ -32,9 +32,9 @@ function logOutsideTaskLibDebug(stdout: string): string {
 
 interface BadInput {
   title: string;
-  scenario: (job: WorkspaceTaskJob) => TaskRunScenario;
+  scenario: (job: WorkspaceTaskBed) => Scenario;
   message: RegExp;
-  after?: (job: WorkspaceTaskJob) => void;
+  after?: (job: WorkspaceTaskBed) => void;
 }
 
 const clusters = "- name: cpu-cluster\n  max_instances: 2\n";
@@ -181,8 +181,9 @@ const badInputs: BadInput[] = [
 
 describe("AzureMLWorkspace task: hostile inputs (MockTestRunner, in-memory Azure)", function () {
   this.timeout(60_000);
-  let job: WorkspaceTaskJob;
-  beforeEach(() => (job = new WorkspaceTaskJob()));
+  let job: WorkspaceTaskBed;
+  // No compute cluster unless a scenario gives one: each test here is about one input.
+  beforeEach(() => (job = WorkspaceTaskBed.create({ computeClusters: "" })));
   afterEach(() => job.remove());
 
   describe("refused in one sentence, before any Azure call", () => {

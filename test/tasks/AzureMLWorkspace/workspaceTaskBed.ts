@@ -37,12 +37,15 @@ export class WorkspaceTaskBed {
   private constructor(
     readonly workDir: string,
     readonly stateFile: string,
+    private readonly computeClusters: string,
   ) {}
 
-  static create(): WorkspaceTaskBed {
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-task-"));
+  /** `computeClusters`: the clusters every run provisions unless its scenario says otherwise (default: one). */
+  static create(options: { computeClusters?: string } = {}): WorkspaceTaskBed {
+    // Real path: the task resolves output paths through symbolic links (/tmp may be one).
+    const workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-task-")));
     fs.mkdirSync(path.join(workDir, "agent-temp")); // the agent's temp folder always exists: task-lib keeps its vault key there
-    const bed = new WorkspaceTaskBed(workDir, path.join(workDir, "azure-state.json"));
+    const bed = new WorkspaceTaskBed(workDir, path.join(workDir, "azure-state.json"), options.computeClusters ?? clustersYaml);
     bed.writeState((state) => {
       state.resourceGroups[resourceGroup] = { location: "westeurope", tags: {} };
     });
@@ -61,6 +64,23 @@ export class WorkspaceTaskBed {
 
   state(): InMemoryAzureState {
     return readState(this.stateFile);
+  }
+
+  /** A path inside the job's working folder. */
+  path(...parts: string[]): string {
+    return path.join(this.workDir, ...parts);
+  }
+
+  /** Writes a file of the job's sources (a configuration file, a clusters file…) and returns its path. */
+  write(relative: string, content: string): string {
+    const file = this.path(relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    return file;
+  }
+
+  calls(): InMemoryAzureState["calls"] {
+    return this.state().calls;
   }
 
   callsSince(start: number): InMemoryAzureState["calls"] {
@@ -82,9 +102,11 @@ export class WorkspaceTaskBed {
       RESOURCE_GROUP: resourceGroup,
       LOCATION: "westeurope",
       SYSTEM_DEFAULTWORKINGDIRECTORY: this.workDir,
+      BUILD_SOURCESDIRECTORY: this.workDir,
+      AGENT_BUILDDIRECTORY: this.workDir,
       AGENT_TEMPDIRECTORY: path.join(this.workDir, "agent-temp"),
       [stateFileVariable]: this.stateFile,
-      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: clustersYaml, ...scenario.inputs }),
+      WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: this.computeClusters, ...scenario.inputs }),
       ...scenario.variables,
     };
     for (const name of scenario.without ?? []) delete environment[name];
