@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -97,14 +98,39 @@ describe("datastore upload against Azurite", function () {
     assert.equal((await container.getBlobClient(layout.indicatorBlob).getProperties()).metadata?.upload_status, "completed");
   });
 
-  it("uploads a single model file to LocalUpload/<hash>/<file name>", async () => {
-    fs.writeFileSync(path.join(root, "model.onnx"), Buffer.alloc(9 * 1024 * 1024, 7));
+  it("uploads a single model file to LocalUpload/<hash>/<file name>, in blocks, byte for byte", async () => {
+    const content = randomBytes(9 * 1024 * 1024 + 17);
+    fs.writeFileSync(path.join(root, "model.onnx"), content);
     const snapshot = await snapshotPath(path.join(root, "model.onnx"), "the model");
     const result = await uploadSnapshot(containerUploadTarget(container), snapshot, { assetName: "m", assetVersion: "2" });
     assert.equal(result.prefix, `LocalUpload/${snapshot.hash}/model.onnx`);
     const properties = await container.getBlobClient(result.prefix).getProperties();
-    assert.equal(properties.contentLength, 9 * 1024 * 1024, "uploaded in blocks, whole");
     assert.deepEqual(properties.metadata, { upload_status: "completed", name: "m", version: "2" });
+    assert.ok((await container.getBlobClient(result.prefix).downloadToBuffer()).equals(content));
+    const blocks = await container.getBlockBlobClient(result.prefix).getBlockList("committed");
+    assert.equal(blocks.committedBlocks?.length, 3);
+  });
+
+  it("uploads files of exactly one block, of one block and one byte, and empty files byte for byte", async () => {
+    const sizes = { "exact.bin": 4 * 1024 * 1024, "over.bin": 4 * 1024 * 1024 + 1, "empty.txt": 0, "small.txt": 5 };
+    const contents = new Map(Object.entries(sizes).map(([name, size]) => [name, randomBytes(size)]));
+    for (const [name, content] of contents) write(name, content);
+    const result = await uploadSnapshot(containerUploadTarget(container), await snapshotPath(folder), asset);
+    for (const [name, content] of contents) {
+      assert.ok((await container.getBlobClient(`${result.prefix}/${name}`).downloadToBuffer()).equals(content), name);
+    }
+  });
+
+  it("refuses a file that changed size between hashing and uploading, without marking the upload complete", async () => {
+    codeFolder();
+    const snapshot = await snapshotPath(folder);
+    fs.appendFileSync(path.join(folder, "train.py"), "# edited meanwhile\n");
+    await assert.rejects(
+      uploadSnapshot(containerUploadTarget(container), snapshot, asset),
+      /^InputError: ".*train\.py" changed while it was being uploaded \(27 bytes when hashed, 46 bytes now\); run again once nothing writes to it\.$/,
+    );
+    const indicator = await container.getBlobClient(uploadLayout(snapshot).indicatorBlob).getProperties();
+    assert.equal(indicator.metadata?.upload_status, undefined);
   });
 
   it("fails with one sentence naming the blob and the container when storage refuses", async () => {

@@ -1,6 +1,6 @@
 import { createHash, Hash } from "node:crypto";
-import { createReadStream, Stats } from "node:fs";
-import { readdir, realpath, stat, lstat } from "node:fs/promises";
+import { Stats } from "node:fs";
+import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors/inputError";
 import { IgnoreRules, loadIgnoreRules } from "./ignoreRules";
@@ -62,6 +62,7 @@ export async function snapshotPath(path: string, what = "the upload"): Promise<F
 
 class SnapshotWalker {
   readonly files: SnapshotFile[] = [];
+  private readonly readBuffer = Buffer.alloc(readChunkBytes);
   constructor(private readonly what: string) {}
 
   async walkFolder(folder: string, relativeFolder: string, rules: IgnoreRules, hash: Hash, ancestors: readonly string[]): Promise<void> {
@@ -87,9 +88,19 @@ class SnapshotWalker {
     }
   }
 
+  /** One reused buffer for every read: hashing a large file makes no garbage for the GC to catch up with. */
   async hashFile(path: string, hash: Hash): Promise<void> {
     await this.guard(path, async () => {
-      for await (const chunk of createReadStream(path, { highWaterMark: readChunkBytes })) hash.update(chunk as Buffer);
+      const file = await open(path, "r");
+      try {
+        for (;;) {
+          const { bytesRead } = await file.read(this.readBuffer, 0, this.readBuffer.length, null);
+          if (bytesRead === 0) break;
+          hash.update(this.readBuffer.subarray(0, bytesRead));
+        }
+      } finally {
+        await file.close();
+      }
     });
   }
 
