@@ -178,6 +178,14 @@ describe("folder snapshot (content hash and file list)", () => {
     assert.equal(await hashOf(), linked.hash);
   });
 
+  it("names a folder reached through a link after its target, as the SDK's resolved path does", async () => {
+    write("train.py", "1");
+    fs.symlinkSync(folder, path.join(root, "current"));
+    const viaLink = await snapshotPath(path.join(root, "current"));
+    assert.equal(viaLink.name, "src");
+    assert.equal(viaLink.hash, await hashOf());
+  });
+
   it("refuses a symbolic link loop with one sentence naming the link", async () => {
     write("train.py", "1");
     fs.mkdirSync(path.join(folder, "deep"));

@@ -50,14 +50,16 @@ export async function snapshotPath(path: string, what = "the upload"): Promise<F
   }
   walker.refuseSpecial(sourcePath, top);
   const rules = loadIgnoreRules(sourcePath);
-  await walker.walkFolder(sourcePath, "", rules, hash, [await walker.realPath(sourcePath)]);
+  const realFolder = await walker.realPath(sourcePath);
+  await walker.walkFolder(sourcePath, "", rules, hash, [realFolder]);
   const files = [...walker.files].sort((a, b) => compareCodePoints(a.relativePath, b.relativePath));
   if (files.length === 0) {
     const why = rules.source ? `; everything in it is excluded by its ${rules.source}` : "";
     throw new InputError(`Cannot upload ${what}: "${sourcePath}" contains no files${why}.`);
   }
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  return { sourcePath, name: basename(sourcePath), isFile: false, ignoreFile: rules.source, files, totalBytes, hash: hash.digest("hex") };
+  // azure-ai-ml names a folder's prefix after the folder it resolves to, a file's after the path given.
+  return { sourcePath, name: basename(realFolder), isFile: false, ignoreFile: rules.source, files, totalBytes, hash: hash.digest("hex") };
 }
 
 class SnapshotWalker {
