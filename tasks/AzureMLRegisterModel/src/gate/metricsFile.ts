@@ -77,12 +77,23 @@ function decode(bytes: Uint8Array, location: string): string {
 
 /** The file's JSON; Python's NaN/Infinity kept as marker strings. */
 function parse(text: string, location: string): unknown {
+  const marked = withNonFiniteMarked(text);
   try {
-    return JSON.parse(withNonFiniteMarked(text));
+    return JSON.parse(marked);
   } catch (error) {
-    const detail = error instanceof SyntaxError ? `: ${abbreviated(error.message, 120)}` : "";
-    throw new InputError(`The metrics file ${location} is not valid JSON${detail}.`);
+    throw new InputError(`The metrics file ${location} is not valid JSON${whereInvalid(error, marked)}.`);
   }
+}
+
+/** Where the JSON breaks, by line; never V8's message itself, which quotes the file's text. */
+function whereInvalid(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : "";
+  if (/unexpected end/i.test(message) || text.trim() === "") return " (it ends too early)";
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return "";
+  if (Number(position) >= text.trimEnd().length) return " (it ends too early)";
+  const line = text.slice(0, Number(position)).split("\n").length;
+  return ` (line ${line})`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
