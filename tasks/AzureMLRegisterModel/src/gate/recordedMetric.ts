@@ -22,8 +22,11 @@ export function recordedMetricEntries(metric: string, value: number): { tags: Re
 
 export type RecordedMetric = { found: true; value: number; from: "property" | "tag"; note?: string } | { found: false; why: string };
 
+// A decimal number as JavaScript and Python print one; `Number()` alone would also take `0x10` or `""`.
+const decimalNumber = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 function parseRecorded(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
+  if (text === undefined || !decimalNumber.test(text.trim())) return undefined;
   const value = Number(text.trim());
   return Number.isFinite(value) ? value : undefined;
 }
