@@ -1,3 +1,4 @@
+import { capitalized } from "./sentence";
 import { InputError } from "../../../common/src/errors/inputError";
 import { SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { artifactsOutputName, checkPathInOutput, checkReferenceName, jobOutputUri } from "./jobOutputPath";
@@ -71,7 +72,7 @@ export function chooseJobOutput(request: JobOutputRequest): ChosenJobOutput {
     if (!declared.includes(name)) {
       const known = declared.length > 0 ? `its outputs are ${listed(declared)}` : "it declares no output";
       throw new InputError(
-        `${requestedOutput.source} names output '${name}', but job '${jobName}' has no such output: ${known}, or '${artifactsOutputName}' for the files it wrote under ./outputs.`,
+        `${capitalized(requestedOutput.source)} names output '${name}', but job '${jobName}' has no such output: ${known}, or '${artifactsOutputName}' for the files it wrote under ./outputs.`,
       );
     }
     return chosen(name, path(""), `Output '${name}' as ${requestedOutput.source} asks.`);
