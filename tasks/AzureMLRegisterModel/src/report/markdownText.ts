@@ -27,7 +27,10 @@ export function markdownRows(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-/** A link only for an https URL, its parentheses and spaces percent-encoded so it cannot end early. */
+/**
+ * A link only for an https URL; characters that could end it early or read as markdown or a
+ * logging command (`(`, `)`, `[`, `]`, spaces, `*`, …) percent-encoded, which keeps the URL's meaning.
+ */
 export function markdownLink(label: string, url: string): string | undefined {
   let parsed: URL;
   try {
@@ -36,6 +39,6 @@ export function markdownLink(label: string, url: string): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== "https:") return undefined;
-  const safe = parsed.href.replace(/[()<>\s"'`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const safe = parsed.href.replace(/[()<>[\]{}\s"'`\\|*~^]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
   return `[${markdownText(label)}](${safe})`;
 }

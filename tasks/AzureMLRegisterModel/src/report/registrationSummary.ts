@@ -56,7 +56,7 @@ function gateSection(gate: GateDecision): string[] {
     "",
     markdownRows(
       ["Metric", "Goal", "Candidate", "Champion", "Champion value", "Verdict"],
-      [[t(gate.metric), goal, t(String(gate.candidate.value)), championVersion, championValue, t(verdicts[gate.verdict])]],
+      [[t(gate.metric), goal, t(String(gate.candidate.value)), championVersion, championValue, verdicts[gate.verdict]]],
     ),
     "",
     t(gate.reason),
