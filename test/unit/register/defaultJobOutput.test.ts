@@ -89,7 +89,7 @@ describe("job output of the model", () => {
     }
     assert.match(
       refusal(() => choose({}, { job: { value: "job\n##vso[task.complete]", source: "Input 'jobName'" } })),
-      /'job\\n##vso\[task\.complete\]', which holds a control character/,
+      /'job\\n#\\#vso\[task\.complete\]', which holds a control character/,
     );
     assert.match(
       refusal(() => choose({}, { job: { value: "", source: "Input 'jobName'" } })),

@@ -2,6 +2,7 @@ import { pickChampion } from "./champion";
 import { GateSettings, Goal } from "./gateSettings";
 import { ModelVersionInfo } from "./modelVersions";
 import { recordedMetric } from "./recordedMetric";
+import { logSafe } from "../text/sentence";
 
 /** How the comparison came out; each one has its own sentence in `reason`. */
 export type GateVerdict =
@@ -37,6 +38,12 @@ const relativeTolerance = 1e-9;
  * recorded value cannot be beaten or lose, so the candidate is registered and says so.
  */
 export function decideGate(settings: GateSettings, candidateValue: number, versions: ModelVersionInfo[], foundAt?: string): GateDecision {
+  const decision = decide(settings, candidateValue, versions, foundAt);
+  // The reason quotes version names, tags and the metric's name, and goes to the log.
+  return { ...decision, reason: logSafe(decision.reason), notices: decision.notices.map(logSafe) };
+}
+
+function decide(settings: GateSettings, candidateValue: number, versions: ModelVersionInfo[], foundAt: string | undefined): GateDecision {
   const metric = settings.metric.value;
   const goal = settings.goal.value;
   const minImprovement = settings.minImprovement;

@@ -1,5 +1,4 @@
-import { capitalized } from "../source/sentence";
-import { InputError } from "../../../common/src/errors/inputError";
+import { capitalized, inputError } from "../text/sentence";
 import { SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 import { checkPathInOutput } from "../source/jobOutputPath";
@@ -59,12 +58,12 @@ const longestTag = 256;
 
 function checkMetric(metric: SourcedValue): SourcedValue {
   const value = metric.value.trim();
-  if (hasControlCharacter(value)) throw new InputError(`${capitalized(metric.source)} is ${quoted(value)}, which holds a control character.`);
+  if (hasControlCharacter(value)) throw inputError(`${capitalized(metric.source)} is ${quoted(value)}, which holds a control character.`);
   if (value.length > longestMetricName) {
-    throw new InputError(`${capitalized(metric.source)} is ${value.length} characters long; a metric name takes at most ${longestMetricName}.`);
+    throw inputError(`${capitalized(metric.source)} is ${value.length} characters long; a metric name takes at most ${longestMetricName}.`);
   }
   if (value.split(".").some((part) => part === "")) {
-    throw new InputError(`${capitalized(metric.source)} is ${quoted(value)}; a dotted metric path has no empty part (as in 'a..b' or '.a').`);
+    throw inputError(`${capitalized(metric.source)} is ${quoted(value)}; a dotted metric path has no empty part (as in 'a..b' or '.a').`);
   }
   return { value, source: metric.source };
 }
@@ -74,19 +73,19 @@ export function parseGoal(goal: SourcedValue): Goal {
   const value = goal.value.trim().toLowerCase();
   if (["maximize", "maximise", "max"].includes(value)) return "maximize";
   if (["minimize", "minimise", "min"].includes(value)) return "minimize";
-  throw new InputError(`${capitalized(goal.source)} is ${quoted(goal.value)}; it takes 'maximize' or 'minimize'.`);
+  throw inputError(`${capitalized(goal.source)} is ${quoted(goal.value)}; it takes 'maximize' or 'minimize'.`);
 }
 
 /** `name` (any value) or `name=value`. */
 export function parseChampionTag(tag: SourcedValue): ChampionTag {
   const text = tag.value.trim();
-  if (hasControlCharacter(text)) throw new InputError(`${capitalized(tag.source)} is ${quoted(text)}, which holds a control character.`);
+  if (hasControlCharacter(text)) throw inputError(`${capitalized(tag.source)} is ${quoted(text)}, which holds a control character.`);
   const separator = text.indexOf("=");
   const name = (separator >= 0 ? text.slice(0, separator) : text).trim();
   const value = separator >= 0 ? text.slice(separator + 1).trim() : undefined;
-  if (!name) throw new InputError(`${capitalized(tag.source)} is ${quoted(text)}; it takes a tag name, or 'name=value'.`);
+  if (!name) throw inputError(`${capitalized(tag.source)} is ${quoted(text)}; it takes a tag name, or 'name=value'.`);
   if (name.length > longestTag || (value?.length ?? 0) > longestTag) {
-    throw new InputError(`${capitalized(tag.source)} has a tag name or value longer than ${longestTag} characters.`);
+    throw inputError(`${capitalized(tag.source)} has a tag name or value longer than ${longestTag} characters.`);
   }
   return value === undefined ? { name, source: tag.source } : { name, value, source: tag.source };
 }
@@ -96,7 +95,7 @@ export function parseMinImprovement(input: SourcedValue): number {
   const text = input.value.trim();
   const value = Number(text);
   if (!text || !Number.isFinite(value) || value < 0) {
-    throw new InputError(`${capitalized(input.source)} is ${quoted(input.value)}; it takes a number, 0 or more, in the metric's units.`);
+    throw inputError(`${capitalized(input.source)} is ${quoted(input.value)}; it takes a number, 0 or more, in the metric's units.`);
   }
   return value;
 }
@@ -110,19 +109,19 @@ export function readGateSettings(inputs: GateInputs): GateSettings | undefined {
   if (!inputs.metric || !metricText) {
     const stray = [inputs.goal, inputs.metricsFile, inputs.championTag, inputs.minImprovement].find((input) => input?.value.trim());
     if (stray)
-      throw new InputError(`${capitalized(stray.source)} is set, but no metric is given to gate on: set input '${gateInputNames.metric}' too, or remove it.`);
+      throw inputError(`${capitalized(stray.source)} is set, but no metric is given to gate on: set input '${gateInputNames.metric}' too, or remove it.`);
     return undefined;
   }
   const metric = checkMetric(inputs.metric);
   if (!inputs.goal?.value.trim()) {
-    throw new InputError(`A gate on ${metric.source} needs a goal: set input '${gateInputNames.goal}' to 'maximize' or 'minimize'.`);
+    throw inputError(`A gate on ${metric.source} needs a goal: set input '${gateInputNames.goal}' to 'maximize' or 'minimize'.`);
   }
   const goal = { value: parseGoal(inputs.goal), source: inputs.goal.source };
   const fileInput = inputs.metricsFile?.value.trim() ? inputs.metricsFile : undefined;
   const metricsFile = fileInput
     ? { value: checkPathInOutput(fileInput.value, fileInput.source), source: fileInput.source }
     : { value: defaultMetricsFile, source: `the default metrics file '${defaultMetricsFile}'` };
-  if (!metricsFile.value) throw new InputError(`${capitalized(metricsFile.source)} names the whole artifact store; it takes the path of a JSON file in it.`);
+  if (!metricsFile.value) throw inputError(`${capitalized(metricsFile.source)} names the whole artifact store; it takes the path of a JSON file in it.`);
   const championTag = inputs.championTag?.value.trim() ? parseChampionTag(inputs.championTag) : undefined;
   const minImprovement = inputs.minImprovement?.value.trim() ? parseMinImprovement(inputs.minImprovement) : 0;
   return { metric, goal, metricsFile, ...(championTag ? { championTag } : {}), minImprovement };

@@ -1,4 +1,4 @@
-import { InputError } from "../../../common/src/errors/inputError";
+import { inputError } from "../text/sentence";
 import { abbreviated, quoted } from "../../../common/src/text/printable";
 
 /*
@@ -71,7 +71,7 @@ function decode(bytes: Uint8Array, location: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new InputError(`The metrics file ${location} is not UTF-8 text.`);
+    throw inputError(`The metrics file ${location} is not UTF-8 text.`);
   }
 }
 
@@ -81,7 +81,7 @@ function parse(text: string, location: string): unknown {
   try {
     return JSON.parse(marked);
   } catch (error) {
-    throw new InputError(`The metrics file ${location} is not valid JSON${whereInvalid(error, marked)}.`);
+    throw inputError(`The metrics file ${location} is not valid JSON${whereInvalid(error, marked)}.`);
   }
 }
 
@@ -146,28 +146,28 @@ function keyList(object: Record<string, unknown>): string {
 export function metricFromContent(content: Uint8Array, metric: string, location: string): MetricReading {
   const named = `metric ${quoted(metric)}`;
   if (content.length > maxMetricsFileBytes) {
-    throw new InputError(
+    throw inputError(
       `The metrics file ${location} is larger than ${maxMetricsFileBytes} bytes; a metrics file that large is not one, so ${named} was not read from it.`,
     );
   }
   const root = parse(decode(content, location), location);
-  if (!isObject(root)) throw new InputError(`The metrics file ${location} holds ${describe(root)}, not a JSON object, so it has no ${named}.`);
+  if (!isObject(root)) throw inputError(`The metrics file ${location} holds ${describe(root)}, not a JSON object, so it has no ${named}.`);
   const nested = own(root, "metrics");
   const hits = [...lookUp(root, metric, ""), ...(isObject(nested) && metric !== "metrics" ? lookUp(nested, metric, "metrics.") : [])];
   if (hits.length === 0) {
     const inner = isObject(nested) ? `; under 'metrics': ${keyList(nested)}` : "";
-    throw new InputError(`The metrics file ${location} has no ${named}; its top-level keys are ${keyList(root)}${inner}.`);
+    throw inputError(`The metrics file ${location} has no ${named}; its top-level keys are ${keyList(root)}${inner}.`);
   }
   const [first] = hits;
   const differing = hits.find((hit) => !Object.is(hit.value, first.value) && JSON.stringify(hit.value) !== JSON.stringify(first.value));
   if (differing) {
-    throw new InputError(
+    throw inputError(
       `The metrics file ${location} has ${named} twice with different values, at ${quoted(first.foundAt)} and ${quoted(differing.foundAt)}; rename one of them.`,
     );
   }
   const value = first.value;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new InputError(`In the metrics file ${location}, ${named} (at ${quoted(first.foundAt)}) is ${describe(value)}, not a finite number.`);
+    throw inputError(`In the metrics file ${location}, ${named} (at ${quoted(first.foundAt)}) is ${describe(value)}, not a finite number.`);
   }
   return { metric, value, foundAt: first.foundAt, location };
 }
@@ -176,7 +176,7 @@ export function metricFromContent(content: Uint8Array, metric: string, location:
 export async function readMetric(source: MetricsFileSource, metric: string): Promise<MetricReading> {
   const content = await source.read(maxMetricsFileBytes);
   if (content === undefined) {
-    throw new InputError(`The job wrote no metrics file at ${source.location}, so its metric ${quoted(metric)} cannot be compared with the champion's.`);
+    throw inputError(`The job wrote no metrics file at ${source.location}, so its metric ${quoted(metric)} cannot be compared with the champion's.`);
   }
   return metricFromContent(content, metric, source.location);
 }

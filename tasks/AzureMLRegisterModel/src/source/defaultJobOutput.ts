@@ -1,5 +1,4 @@
-import { capitalized } from "./sentence";
-import { InputError } from "../../../common/src/errors/inputError";
+import { capitalized, inputError, logSafe } from "../text/sentence";
 import { SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { artifactsOutputName, checkPathInOutput, checkReferenceName, jobOutputUri } from "./jobOutputPath";
 
@@ -61,7 +60,7 @@ export function chooseJobOutput(request: JobOutputRequest): ChosenJobOutput {
     outputName,
     pathInOutput,
     uri: jobOutputUri(jobName, outputName, pathInOutput),
-    reason,
+    reason: logSafe(reason),
   });
 
   if (requestedOutput) {
@@ -71,7 +70,7 @@ export function chooseJobOutput(request: JobOutputRequest): ChosenJobOutput {
     }
     if (!declared.includes(name)) {
       const known = declared.length > 0 ? `its outputs are ${listed(declared)}` : "it declares no output";
-      throw new InputError(
+      throw inputError(
         `${capitalized(requestedOutput.source)} names output '${name}', but job '${jobName}' has no such output: ${known}, or '${artifactsOutputName}' for the files it wrote under ./outputs.`,
       );
     }

@@ -1,5 +1,4 @@
-import { capitalized } from "./sentence";
-import { InputError } from "../../../common/src/errors/inputError";
+import { capitalized, inputError } from "../text/sentence";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 
 /*
@@ -15,13 +14,13 @@ const longestName = 255;
 
 /** One name in the reference (a job or an output): no `/`, no control character, not `.` or `..`. */
 export function checkReferenceName(value: string, what: string, source: string): string {
-  if (!value) throw new InputError(`${capitalized(source)} gives an empty ${what}.`);
-  if (hasControlCharacter(value)) throw new InputError(`${capitalized(source)} gives ${what} ${quoted(value)}, which holds a control character.`);
+  if (!value) throw inputError(`${capitalized(source)} gives an empty ${what}.`);
+  if (hasControlCharacter(value)) throw inputError(`${capitalized(source)} gives ${what} ${quoted(value)}, which holds a control character.`);
   if (/[/\\\s]/.test(value) || value === "." || value === "..") {
-    throw new InputError(`${capitalized(source)} gives ${what} ${quoted(value)}; a ${what} holds no slash, backslash or space and is not '.' or '..'.`);
+    throw inputError(`${capitalized(source)} gives ${what} ${quoted(value)}; a ${what} holds no slash, backslash or space and is not '.' or '..'.`);
   }
   if (value.length > longestName)
-    throw new InputError(`${capitalized(source)} gives a ${what} of ${value.length} characters; Azure ML takes at most ${longestName}.`);
+    throw inputError(`${capitalized(source)} gives a ${what} of ${value.length} characters; Azure ML takes at most ${longestName}.`);
   return value;
 }
 
@@ -31,15 +30,15 @@ export function checkReferenceName(value: string, what: string, source: string):
  * control characters refused. `""` is the whole output.
  */
 export function checkPathInOutput(value: string, source: string): string {
-  if (hasControlCharacter(value)) throw new InputError(`${capitalized(source)} gives path ${quoted(value)}, which holds a control character.`);
-  if (value.includes("\\")) throw new InputError(`${capitalized(source)} gives path ${quoted(value)} with a backslash; paths inside a job output use '/'.`);
+  if (hasControlCharacter(value)) throw inputError(`${capitalized(source)} gives path ${quoted(value)}, which holds a control character.`);
+  if (value.includes("\\")) throw inputError(`${capitalized(source)} gives path ${quoted(value)} with a backslash; paths inside a job output use '/'.`);
   const trimmed = value.trim().replace(/^\.\//, "").replace(/^\/+/, "").replace(/\/+$/, "");
   if (!trimmed) return "";
   const segments = trimmed.split("/");
   const bad = segments.find((segment) => segment === "" || segment === "." || segment === "..");
   if (bad !== undefined) {
     const what = bad === "" ? "an empty segment ('//')" : `a '${bad}' segment`;
-    throw new InputError(`${capitalized(source)} gives path ${quoted(value)} with ${what}; a path inside a job output must stay inside it.`);
+    throw inputError(`${capitalized(source)} gives path ${quoted(value)} with ${what}; a path inside a job output must stay inside it.`);
   }
   return segments.join("/");
 }
