@@ -12,6 +12,7 @@ function refusal(text: string | Uint8Array, metric: string): string {
   } catch (error) {
     assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
     assert.ok(error.message.includes(location), error.message);
+    assert.ok(error.message.includes(`metric '${metric}'`), error.message);
     assert.doesNotMatch(error.message, /\n/);
     return error.message;
   }
@@ -133,13 +134,13 @@ describe("metrics file syntax errors", () => {
     const message = metricFromContent.bind(undefined, new TextEncoder().encode(secretish), "rmse", "f.json");
     assert.throws(message, (error: unknown) => {
       assert.ok(error instanceof InputError);
-      assert.equal(error.message, "The metrics file f.json is not valid JSON.");
+      assert.equal(error.message, "The metrics file f.json is not valid JSON, so metric 'rmse' cannot be read from it.");
       return true;
     });
     assert.throws(
       () => metricFromContent(new TextEncoder().encode('{\n"a": 1,\n"b" 2}'), "a", "f.json"),
-      /^InputError: The metrics file f\.json is not valid JSON \(line 3\)\.$/,
+      /^InputError: The metrics file f\.json is not valid JSON \(line 3\), so metric 'a' cannot be read from it\.$/,
     );
-    assert.throws(() => metricFromContent(new TextEncoder().encode('{"a": 1,'), "a", "f.json"), /not valid JSON \(it ends too early\)\.$/);
+    assert.throws(() => metricFromContent(new TextEncoder().encode('{"a": 1,'), "a", "f.json"), /not valid JSON \(it ends too early\), so/);
   });
 });

@@ -67,21 +67,21 @@ function withNonFiniteMarked(text: string): string {
   return result;
 }
 
-function decode(bytes: Uint8Array, location: string): string {
+function decode(bytes: Uint8Array, location: string, named: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw inputError(`The metrics file ${location} is not UTF-8 text.`);
+    throw inputError(`The metrics file ${location} is not UTF-8 text, so ${named} cannot be read from it.`);
   }
 }
 
 /** The file's JSON; Python's NaN/Infinity kept as marker strings. */
-function parse(text: string, location: string): unknown {
+function parse(text: string, location: string, named: string): unknown {
   const marked = withNonFiniteMarked(text);
   try {
     return JSON.parse(marked);
   } catch (error) {
-    throw inputError(`The metrics file ${location} is not valid JSON${whereInvalid(error, marked)}.`);
+    throw inputError(`The metrics file ${location} is not valid JSON${whereInvalid(error, marked)}, so ${named} cannot be read from it.`);
   }
 }
 
@@ -150,7 +150,7 @@ export function metricFromContent(content: Uint8Array, metric: string, location:
       `The metrics file ${location} is larger than ${maxMetricsFileBytes} bytes; a metrics file that large is not one, so ${named} was not read from it.`,
     );
   }
-  const root = parse(decode(content, location), location);
+  const root = parse(decode(content, location, named), location, named);
   if (!isObject(root)) throw inputError(`The metrics file ${location} holds ${describe(root)}, not a JSON object, so it has no ${named}.`);
   const nested = own(root, "metrics");
   const hits = [...lookUp(root, metric, ""), ...(isObject(nested) && metric !== "metrics" ? lookUp(nested, metric, "metrics.") : [])];
