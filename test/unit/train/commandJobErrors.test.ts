@@ -112,7 +112,7 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
     assert.match(refusal(folder, "command: ls\nenvironment: azureml:my-env\n"), /without a version; write azureml:my-env@latest/);
     assert.match(refusal(folder, "command: ls\nenvironment: azureml://registries/azureml/models/m/versions/1\n"), /points at registry models/);
     assert.match(refusal(folder, "command: ls\nenvironment: ./env\n"), /is a local path, which is not accepted here/);
-    assert.match(refusal(folder, "command: ls\nenvironment: 'azureml:env:'\n"), /:2: field 'environment' 'azureml:env:' has no version after the name/);
+    assert.match(refusal(folder, "command: ls\nenvironment: 'azureml:env:'\n"), /:2: field 'environment' has no version after the name; write azureml:<name>:<version>/);
   });
 
   it("refuses a code folder that does not exist, naming field, line and the resolved path", () => {

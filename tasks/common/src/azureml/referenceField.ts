@@ -16,7 +16,7 @@ export function readReference(field: YamlField, folder: string, accepted: readon
   try {
     reference = parseReference(text, folder);
   } catch (error) {
-    if (error instanceof ReferenceSyntaxError) throw field.error(`${quoted(text)} ${error.message}.`);
+    if (error instanceof ReferenceSyntaxError) throw field.error(`${error.message}.`);
     throw error;
   }
   if (!accepted.includes(reference.kind)) {

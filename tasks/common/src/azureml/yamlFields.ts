@@ -89,7 +89,7 @@ export class YamlField {
     for (const entry of entries) {
       if (known.includes(entry.key)) continue;
       const suggestion = closest(entry.key, known);
-      const hint = suggestion === undefined ? ` (known fields: ${known.join(", ")})` : `; did you mean '${suggestion}'?`;
+      const hint = suggestion === undefined ? ` (known fields: ${known.join(", ")}).` : `; did you mean '${suggestion}'?`;
       throw entry.error(`is not a field of ${this.describe()}${hint}`);
     }
     return new FieldSet(this, entries);
@@ -135,8 +135,10 @@ export class YamlField {
     const match = allowed.find((value) => value === text);
     if (match !== undefined) return match;
     const suggestion = closest(text, allowed);
-    const hint = suggestion === undefined ? "" : `; did you mean '${suggestion}'?`;
-    throw this.error(`is ${quoted(text)}, which is not one of ${allowed.map((value) => `'${value}'`).join(", ")}${hint}`);
+    const hint = suggestion === undefined ? "." : `; did you mean '${suggestion}'?`;
+    // Shown only when it has the shape of a keyword: anything else could be a value misplaced.
+    const shown = /^[A-Za-z0-9_.-]{1,40}$/.test(text) ? quoted(text) : "a value";
+    throw this.error(`is ${shown}, which is not one of ${allowed.map((value) => `'${value}'`).join(", ")}${hint}`);
   }
 
   /** A mapping of names to text (tags, environment variables); `null` reads as empty, as in `az ml`. */
@@ -270,7 +272,9 @@ export function closest(written: string, known: readonly string[]): string | und
   if (target === "" || written.length > 100) return undefined;
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    const distance = editDistance(target, normal(name));
+    // A shortened name (`mlflow` for `mlflow_model`) counts as close.
+    const prefix = target.length >= 3 && normal(name).startsWith(target);
+    const distance = prefix ? 1 : editDistance(target, normal(name));
     if (best === undefined || distance < best.distance) best = { name, distance };
   }
   if (best === undefined) return undefined;

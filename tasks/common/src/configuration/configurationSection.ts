@@ -65,7 +65,7 @@ export function selectConfigurationSection(
   }
   if (!Object.prototype.hasOwnProperty.call(values, wanted)) {
     const suggestion = closest(wanted, names);
-    const hint = suggestion === undefined ? `; it has ${names.join(", ")}` : `; did you mean '${suggestion}'?`;
+    const hint = suggestion === undefined ? `; it has ${names.join(", ")}.` : `; did you mean '${suggestion}'?`;
     throw new ConfigurationError(`Input '${sectionInput}': the configuration ${fileNames} has no section ${quoted(wanted)}${hint}`);
   }
   const chosen = values[wanted];
@@ -129,7 +129,7 @@ export function applyConfigurationToCommand(command: string, section: Configurat
     if (value === undefined) {
       const known = Object.keys(section);
       const suggestion = closest(name, known);
-      const hint = suggestion === undefined ? (known.length === 0 ? " (the configuration forwarded is empty)" : ` (it has ${known.join(", ")})`) : `; did you mean '${suggestion}'?`;
+      const hint = suggestion === undefined ? (known.length === 0 ? " (the configuration forwarded is empty)." : ` (it has ${known.join(", ")}).`) : `; did you mean '${suggestion}'?`;
       throw new InputError(`${location}: the command uses \${{configuration.${name}}}, which the configuration forwarded does not hold${hint}`);
     }
     placeholders.push(name);
