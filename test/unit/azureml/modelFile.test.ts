@@ -52,7 +52,10 @@ describe("readModelFile", () => {
   it("refuses a missing name, a bad type, an unknown field and a missing local path", () => {
     const file = path.join(folder.root, "models", "model.yml");
     assert.equal(refusal("path: m.pkl\n"), `Input 'modelFile': ${file}:1: a model needs the field 'name'.`);
-    assert.match(refusal("name: m\ntype: mlflow\n"), /:2: field 'type' is 'mlflow', which is not one of 'custom_model', 'mlflow_model', 'triton_model'; did you mean 'mlflow_model'\?$/);
+    assert.match(
+      refusal("name: m\ntype: mlflow\n"),
+      /:2: field 'type' is 'mlflow', which is not one of 'custom_model', 'mlflow_model', 'triton_model'; did you mean 'mlflow_model'\?$/,
+    );
     assert.match(refusal("name: m\nflavours: {}\n"), /:2: field 'flavours' is not a field of a model; did you mean 'flavors'\?$/);
     assert.match(refusal("name: m\npath: model.pkl\n"), /:2: field 'path' names the local path '.*models\/model\.pkl', which does not exist/);
     assert.match(refusal("name: bad name\n"), /:1: field 'name' is not a valid model name/);

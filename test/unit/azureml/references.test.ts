@@ -12,7 +12,13 @@ describe("parseReference: every form of NOTES §1", () => {
     { text: "azureml:cpu-cluster", expected: { kind: "resource", name: "cpu-cluster" } },
     {
       text: `azureml:${armPrefix}/environments/my-env/versions/2`,
-      expected: { kind: "armId", collection: "environments", name: "my-env", version: "2", scope: { subscription: "0000", resourceGroup: "rg-ml", workspace: "ws" } },
+      expected: {
+        kind: "armId",
+        collection: "environments",
+        name: "my-env",
+        version: "2",
+        scope: { subscription: "0000", resourceGroup: "rg-ml", workspace: "ws" },
+      },
     },
     { text: `azureml:${armPrefix}/computes/gpu`, expected: { kind: "armId", collection: "computes", name: "gpu", version: undefined } },
     {

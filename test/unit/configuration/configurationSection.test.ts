@@ -1,11 +1,6 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import {
-  applyConfigurationToCommand,
-  ConfigurationError,
-  selectConfigurationSection,
-  shellQuote,
-} from "../../../tasks/common/src/configuration";
+import { applyConfigurationToCommand, ConfigurationError, selectConfigurationSection, shellQuote } from "../../../tasks/common/src/configuration";
 import { ConfigurationMapping } from "../../../tasks/common/src/configuration/configurationValue";
 import { InputError } from "../../../tasks/common/src/errors/inputError";
 
@@ -52,13 +47,19 @@ describe("selectConfigurationSection", () => {
   });
 
   it("refuses a section name that is a single value, and never takes inherited properties for sections", () => {
-    assert.throws(() => selectConfigurationSection(sectioned, "shared_note", files), /'shared_note' in the configuration .* is a single value or list, not a section/);
+    assert.throws(
+      () => selectConfigurationSection(sectioned, "shared_note", files),
+      /'shared_note' in the configuration .* is a single value or list, not a section/,
+    );
     assert.throws(() => selectConfigurationSection(sectioned, "constructor", files), /has no section 'constructor'/);
     assert.throws(() => selectConfigurationSection(sectioned, "__proto__", files), /has no section '__proto__'/);
   });
 
   it("names every file of a merged configuration", () => {
-    assert.throws(() => selectConfigurationSection(sectioned, "x", ["/c/configuration.yml", "/c/configuration-dev.yml"]), /\/c\/configuration\.yml over \/c\/configuration-dev\.yml/);
+    assert.throws(
+      () => selectConfigurationSection(sectioned, "x", ["/c/configuration.yml", "/c/configuration-dev.yml"]),
+      /\/c\/configuration\.yml over \/c\/configuration-dev\.yml/,
+    );
   });
 });
 
@@ -129,7 +130,10 @@ describe("applyConfigurationToCommand", () => {
   });
 
   it("refuses a placeholder on a null value or a whole mapping", () => {
-    assert.throws(() => applyConfigurationToCommand("t ${{configuration.seed}}", { seed: null }, location), /\$\{\{configuration\.seed\}\} is null in the configuration/);
+    assert.throws(
+      () => applyConfigurationToCommand("t ${{configuration.seed}}", { seed: null }, location),
+      /\$\{\{configuration\.seed\}\} is null in the configuration/,
+    );
     assert.throws(() => applyConfigurationToCommand("t ${{configuration.opt}}", { opt: { lr: 1 } }, location), /is a section of values, not one value/);
   });
 

@@ -49,7 +49,10 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
   });
 
   it("lists the known fields when nothing is close", () => {
-    assert.match(refusal(folder, `${base}resources:\n  zzzzzzzzzzzz: 1\n`), /field 'resources\.zzzzzzzzzzzz' .*\(known fields: instance_count, instance_type, /);
+    assert.match(
+      refusal(folder, `${base}resources:\n  zzzzzzzzzzzz: 1\n`),
+      /field 'resources\.zzzzzzzzzzzz' .*\(known fields: instance_count, instance_type, /,
+    );
   });
 
   it("refuses a missing command", () => {
@@ -72,19 +75,47 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
   });
 
   const wrongTypes: { title: string; text: string; message: RegExp }[] = [
-    { title: "a command that is a list", text: "command: [a, b]\nenvironment: azureml:e@latest\n", message: /:1: field 'command' is a list; it must be text\.$/ },
-    { title: "an instance count as text", text: `${base}resources:\n  instance_count: "2"\n`, message: /:4: field 'resources\.instance_count' is text; it must be a whole number\.$/ },
+    {
+      title: "a command that is a list",
+      text: "command: [a, b]\nenvironment: azureml:e@latest\n",
+      message: /:1: field 'command' is a list; it must be text\.$/,
+    },
+    {
+      title: "an instance count as text",
+      text: `${base}resources:\n  instance_count: "2"\n`,
+      message: /:4: field 'resources\.instance_count' is text; it must be a whole number\.$/,
+    },
     { title: "an instance count of zero", text: `${base}resources:\n  instance_count: 0\n`, message: /instance_count' must be 1 or more\.$/ },
     { title: "a timeout as a duration", text: `${base}limits:\n  timeout: 1h\n`, message: /:4: field 'limits\.timeout' is text; it must be a whole number\.$/ },
-    { title: "a tag that is a number", text: `${base}tags:\n  build: 42\n`, message: /:4: field 'tags\.build' is a whole number; it must be text \(put the value in quotes\)\.$/ },
-    { title: "environment variables as a list", text: `${base}environment_variables:\n  - A=1\n`, message: /:3: field 'environment_variables' is a list; it must be a mapping of names to text\.$/ },
-    { title: "an input mode not known", text: `${base}inputs:\n  d:\n    path: https://a.blob.core.windows.net/c/\n    mode: mount\n`, message: /field 'inputs\.d\.mode' is 'mount', which is not one of 'ro_mount', .*did you mean 'ro_mount'\?$/ },
-    { title: "an input type not known", text: `${base}inputs:\n  d:\n    type: uri_flder\n    path: https://a.blob.core.windows.net/c/\n`, message: /did you mean 'uri_folder'\?$/ },
+    {
+      title: "a tag that is a number",
+      text: `${base}tags:\n  build: 42\n`,
+      message: /:4: field 'tags\.build' is a whole number; it must be text \(put the value in quotes\)\.$/,
+    },
+    {
+      title: "environment variables as a list",
+      text: `${base}environment_variables:\n  - A=1\n`,
+      message: /:3: field 'environment_variables' is a list; it must be a mapping of names to text\.$/,
+    },
+    {
+      title: "an input mode not known",
+      text: `${base}inputs:\n  d:\n    path: https://a.blob.core.windows.net/c/\n    mode: mount\n`,
+      message: /field 'inputs\.d\.mode' is 'mount', which is not one of 'ro_mount', .*did you mean 'ro_mount'\?$/,
+    },
+    {
+      title: "an input type not known",
+      text: `${base}inputs:\n  d:\n    type: uri_flder\n    path: https://a.blob.core.windows.net/c/\n`,
+      message: /did you mean 'uri_folder'\?$/,
+    },
     { title: "an input that is a list", text: `${base}inputs:\n  d: [1, 2]\n`, message: /field 'inputs\.d' is a list; it must be a literal/ },
     { title: "shm_size without a unit", text: `${base}resources:\n  shm_size: "2"\n`, message: /shm_size' must be <number><unit>/ },
     { title: "an identity type not known", text: `${base}identity:\n  type: system\n`, message: /field 'identity\.type' is 'system', which is not one of/ },
     { title: "a distribution type not known", text: `${base}distribution:\n  type: horovod\n`, message: /field 'distribution\.type' is 'horovod'/ },
-    { title: "a field of another distribution", text: `${base}distribution:\n  type: pytorch\n  worker_count: 2\n`, message: /field 'distribution\.worker_count' is not a field of field 'distribution'/ },
+    {
+      title: "a field of another distribution",
+      text: `${base}distribution:\n  type: pytorch\n  worker_count: 2\n`,
+      message: /field 'distribution\.worker_count' is not a field of field 'distribution'/,
+    },
     { title: "a job name with a line break", text: `name: "a\\nb"\n${base}`, message: /:1: field 'name' holds a line break/ },
     { title: "a file that is a list", text: "- command: ls\n", message: /must hold a mapping of fields at its top level, but holds a list\.$/ },
     { title: "an empty file", text: "# nothing\n", message: /is empty; it must describe a command job\.$/ },
@@ -112,7 +143,10 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
     assert.match(refusal(folder, "command: ls\nenvironment: azureml:my-env\n"), /without a version; write azureml:my-env@latest/);
     assert.match(refusal(folder, "command: ls\nenvironment: azureml://registries/azureml/models/m/versions/1\n"), /points at registry models/);
     assert.match(refusal(folder, "command: ls\nenvironment: ./env\n"), /is a local path, which is not accepted here/);
-    assert.match(refusal(folder, "command: ls\nenvironment: 'azureml:env:'\n"), /:2: field 'environment' has no version after the name; write azureml:<name>:<version>/);
+    assert.match(
+      refusal(folder, "command: ls\nenvironment: 'azureml:env:'\n"),
+      /:2: field 'environment' has no version after the name; write azureml:<name>:<version>/,
+    );
   });
 
   it("refuses a code folder that does not exist, naming field, line and the resolved path", () => {
@@ -126,7 +160,10 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
     folder.write("jobs/train.py", "print(1)\n");
     assert.match(refusal(folder, `${base}code: train.py\n`), /field 'code' names .*train\.py', which is not a folder\.$/);
     folder.folder("jobs/data");
-    assert.match(refusal(folder, `${base}inputs:\n  d:\n    type: uri_file\n    path: data\n`), /field 'inputs\.d\.path' names .*data', which is not a file\.$/);
+    assert.match(
+      refusal(folder, `${base}inputs:\n  d:\n    type: uri_file\n    path: data\n`),
+      /field 'inputs\.d\.path' names .*data', which is not a file\.$/,
+    );
   });
 
   it("refuses a data input without a path", () => {
@@ -141,11 +178,17 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
   });
 
   it("refuses ${{outputs.y}} when the job declares no outputs", () => {
-    assert.match(refusal(folder, `command: cp a \${{outputs.model}}\nenvironment: azureml:e@latest\n`), /'model' is not in 'outputs' \(the job declares no outputs\)\.$/);
+    assert.match(
+      refusal(folder, `command: cp a \${{outputs.model}}\nenvironment: azureml:e@latest\n`),
+      /'model' is not in 'outputs' \(the job declares no outputs\)\.$/,
+    );
   });
 
   it("refuses expressions a command job cannot resolve", () => {
-    assert.match(refusal(folder, `command: echo \${{search_space.lr}}\nenvironment: azureml:e@latest\n`), /uses the expression '\$\{\{search_space\.lr\}\}', which a command job cannot resolve/);
+    assert.match(
+      refusal(folder, `command: echo \${{search_space.lr}}\nenvironment: azureml:e@latest\n`),
+      /uses the expression '\$\{\{search_space\.lr\}\}', which a command job cannot resolve/,
+    );
   });
 
   it("refuses an invalid input name", () => {
@@ -178,9 +221,15 @@ describe("readCommandJobFile refuses a bad job file in one sentence with file an
   });
 
   it("names the input when the file is missing or not YAML", () => {
-    assert.throws(() => readCommandJobFile(path.join(folder.root, "none.yml"), "jobFile"), /^InputError: Input 'jobFile': file '.*none\.yml' does not exist\.$/);
+    assert.throws(
+      () => readCommandJobFile(path.join(folder.root, "none.yml"), "jobFile"),
+      /^InputError: Input 'jobFile': file '.*none\.yml' does not exist\.$/,
+    );
     const bad = folder.write("bad.yml", "command: [\n");
-    assert.throws(() => readCommandJobFile(bad, "jobFile"), (error: unknown) => error instanceof InputError && /^Input 'jobFile': .*bad\.yml:\d+ \(column \d+\) is not valid YAML/.test(error.message));
+    assert.throws(
+      () => readCommandJobFile(bad, "jobFile"),
+      (error: unknown) => error instanceof InputError && /^Input 'jobFile': .*bad\.yml:\d+ \(column \d+\) is not valid YAML/.test(error.message),
+    );
   });
 });
 
@@ -203,7 +252,10 @@ describe("readCommandJobFile reads every field az ml reads", () => {
     const iris = job.inputs.iris;
     assert.equal(iris.kind === "data" && iris.path.kind === "localPath" && iris.path.path, path.join(folder.root, "project", "data", "iris.csv"));
     assert.equal(iris.kind === "data" && iris.mode, "download");
-    assert.deepEqual(job.environment.kind === "inline" && job.environment.condaFile, { kind: "file", path: path.join(folder.root, "project", "jobs", "conda.yml") });
+    assert.deepEqual(job.environment.kind === "inline" && job.environment.condaFile, {
+      kind: "file",
+      path: path.join(folder.root, "project", "jobs", "conda.yml"),
+    });
   });
 
   it("reads the full set of fields", () => {
@@ -231,7 +283,7 @@ describe("readCommandJobFile reads every field az ml reads", () => {
         "  data: {path: azureml:diabetes:2}",
         "  model_in: {type: mlflow_model, path: runs:/abc/model}",
         "outputs:",
-        "  model: {type: mlflow_model, mode: upload, path: \"azureml://datastores/workspaceblobstore/paths/models/${{name}}/\", name: diabetes, version: 3}",
+        '  model: {type: mlflow_model, mode: upload, path: "azureml://datastores/workspaceblobstore/paths/models/${{name}}/", name: diabetes, version: 3}',
         "distribution: {type: tensorflow, worker_count: 2}",
         "identity: {type: managed_identity, client_id: 00000000-0000-0000-0000-000000000000}",
         "queue_settings: {job_tier: spot, priority: high}",
@@ -258,7 +310,10 @@ describe("readCommandJobFile reads every field az ml reads", () => {
       properties: undefined,
     });
     assert.deepEqual(job.limits, { timeoutSeconds: 3600 });
-    assert.equal(job.inputs.data.kind === "data" && `${job.inputs.data.type}/${job.inputs.data.mode}/${job.inputs.data.path.kind}`, "uri_folder/ro_mount/assetVersion");
+    assert.equal(
+      job.inputs.data.kind === "data" && `${job.inputs.data.type}/${job.inputs.data.mode}/${job.inputs.data.path.kind}`,
+      "uri_folder/ro_mount/assetVersion",
+    );
     assert.equal(job.inputs.model_in.kind === "data" && job.inputs.model_in.path.kind, "mlflowRun");
     const model = job.outputs.model;
     assert.deepEqual([model.type, model.mode, model.path?.kind, model.name, model.version], ["mlflow_model", "upload", "datastorePath", "diabetes", "3"]);
@@ -269,7 +324,11 @@ describe("readCommandJobFile reads every field az ml reads", () => {
   });
 
   it("takes a bare compute name, and local", () => {
-    assert.deepEqual(readCommandJobFile(folder.write("a.yml", `${base}compute: cpu-cluster\n`), "jobFile").compute, { kind: "named", name: "cpu-cluster", text: "cpu-cluster" });
+    assert.deepEqual(readCommandJobFile(folder.write("a.yml", `${base}compute: cpu-cluster\n`), "jobFile").compute, {
+      kind: "named",
+      name: "cpu-cluster",
+      text: "cpu-cluster",
+    });
     assert.deepEqual(readCommandJobFile(folder.write("b.yml", `${base}compute: local\n`), "jobFile").compute, { kind: "local" });
   });
 

@@ -64,7 +64,14 @@ describe("real-world command job files (azureml-examples)", () => {
     assert.deepEqual(job.compute, { kind: "serverless" });
     assert.equal(job.experimentName, "my-repo");
     assert.equal(job.experimentNameSource, "default");
-    assert.deepEqual(job.environment, { kind: "inline", image: "library/python:latest", osType: "linux", description: undefined, tags: {}, inferenceConfig: undefined });
+    assert.deepEqual(job.environment, {
+      kind: "inline",
+      image: "library/python:latest",
+      osType: "linux",
+      description: undefined,
+      tags: {},
+      inferenceConfig: undefined,
+    });
   });
 
   it("defaults the experiment name to the working directory's name, as az ml does", () => {

@@ -87,7 +87,10 @@ export function readCommandJobFile(file: string, inputName: string, options: Com
     properties: fields.optional("properties")?.textMap() ?? {},
     command,
     commandLocation: commandField.where,
-    code: codeField === undefined ? undefined : readReference(codeField, folder, ["localPath", "assetVersion", "assetLabel", "armId", "datastorePath", "storageUrl"], "folder"),
+    code:
+      codeField === undefined
+        ? undefined
+        : readReference(codeField, folder, ["localPath", "assetVersion", "assetLabel", "armId", "datastorePath", "storageUrl"], "folder"),
     environment: readEnvironment(fields.required("environment", " (a registered environment or an inline {image: …})"), folder),
     environmentVariables: fields.optional("environment_variables")?.textMap() ?? {},
     compute: readCompute(fields.optional("compute"), folder),

@@ -42,8 +42,7 @@ export interface CommandJobSpec {
 
 export type JobEnvironment =
   /** azureml:<name>:<version>, azureml:<name>@latest, ARM id, or azureml://registries/…/environments/… */
-  | { kind: "reference"; reference: AzureMLReference }
-  | InlineEnvironment;
+  { kind: "reference"; reference: AzureMLReference } | InlineEnvironment;
 
 /** An anonymous environment written inside the job: never a name or version. */
 export interface InlineEnvironment {
@@ -114,10 +113,7 @@ export type JobDistribution =
   | { type: "tensorflow"; workerCount?: number; parameterServerCount?: number }
   | { type: "ray"; settings: Record<string, unknown> };
 
-export type JobIdentity =
-  | { type: "user_identity" }
-  | { type: "aml_token" }
-  | { type: "managed"; clientId?: string; objectId?: string; resourceId?: string };
+export type JobIdentity = { type: "user_identity" } | { type: "aml_token" } | { type: "managed"; clientId?: string; objectId?: string; resourceId?: string };
 
 export type JobTier = "spot" | "basic" | "standard" | "premium" | "null";
 export type JobPriority = "low" | "medium" | "high";

@@ -9,7 +9,9 @@ export function readEnvironment(field: YamlField, folder: string): JobEnvironmen
   if (field.type === "text") {
     const reference = readReference(field, folder, ["assetVersion", "assetLabel", "armId", "registryAsset", "resource"]);
     if (reference.kind === "resource") {
-      throw field.error(`names the environment '${reference.name}' without a version; write azureml:${reference.name}@latest or azureml:${reference.name}:<version>.`);
+      throw field.error(
+        `names the environment '${reference.name}' without a version; write azureml:${reference.name}@latest or azureml:${reference.name}:<version>.`,
+      );
     }
     if (reference.kind === "registryAsset" && reference.collection !== "environments") {
       throw field.error(`points at registry ${reference.collection}, not environments.`);

@@ -64,7 +64,20 @@ export function readTimeout(field: YamlField | undefined): { timeoutSeconds?: nu
 
 export function readDistribution(field: YamlField | undefined): JobDistribution | undefined {
   if (field === undefined) return undefined;
-  const type = field.fields(["type", "process_count_per_instance", "worker_count", "parameter_server_count", "address", "port", "dashboard_port", "include_dashboard", "head_node_additional_args", "worker_node_additional_args"]).required("type");
+  const type = field
+    .fields([
+      "type",
+      "process_count_per_instance",
+      "worker_count",
+      "parameter_server_count",
+      "address",
+      "port",
+      "dashboard_port",
+      "include_dashboard",
+      "head_node_additional_args",
+      "worker_node_additional_args",
+    ])
+    .required("type");
   const kind = type.oneOf(["mpi", "pytorch", "tensorflow", "ray"] as const);
   switch (kind) {
     case "mpi":
@@ -81,7 +94,15 @@ export function readDistribution(field: YamlField | undefined): JobDistribution 
       };
     }
     case "ray": {
-      const fields = field.fields(["type", "address", "port", "dashboard_port", "include_dashboard", "head_node_additional_args", "worker_node_additional_args"]);
+      const fields = field.fields([
+        "type",
+        "address",
+        "port",
+        "dashboard_port",
+        "include_dashboard",
+        "head_node_additional_args",
+        "worker_node_additional_args",
+      ]);
       const settings: Record<string, unknown> = {};
       for (const entry of fields.all()) if (entry.key !== "type") settings[entry.key] = entry.value;
       return { type: kind, settings };

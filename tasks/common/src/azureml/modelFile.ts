@@ -23,7 +23,21 @@ export interface ModelSpec {
   stage?: string;
 }
 
-const modelFields = ["$schema", "name", "version", "path", "type", "description", "tags", "properties", "flavors", "stage", "id", "creation_context", "latest_version"];
+const modelFields = [
+  "$schema",
+  "name",
+  "version",
+  "path",
+  "type",
+  "description",
+  "tags",
+  "properties",
+  "flavors",
+  "stage",
+  "id",
+  "creation_context",
+  "latest_version",
+];
 
 /** Model names: letters, digits, '-', '_' and '.', starting with a letter or digit, at most 255 characters. */
 const modelName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;

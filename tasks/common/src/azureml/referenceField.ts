@@ -10,7 +10,12 @@ export type LocalPathExpectation = "folder" | "file" | "file or folder";
  * The reference a field holds, of one of the `accepted` kinds; a local path must exist (a
  * job's code and inputs are uploaded at submission, so a missing one fails before any Azure call).
  */
-export function readReference(field: YamlField, folder: string, accepted: readonly ReferenceKind[], local: LocalPathExpectation = "file or folder"): AzureMLReference {
+export function readReference(
+  field: YamlField,
+  folder: string,
+  accepted: readonly ReferenceKind[],
+  local: LocalPathExpectation = "file or folder",
+): AzureMLReference {
   const text = field.nonEmptyText();
   let reference: AzureMLReference;
   try {

@@ -141,7 +141,8 @@ function parseRegistry(text: string, parts: string[]): AzureMLReference {
   throw new ReferenceSyntaxError(`does not end in /versions/<version> or /labels/<label>; ${registryForm}`);
 }
 
-const longDatastorePattern = /^subscriptions\/([^/]+)\/resource[Gg]roups\/([^/]+)\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/([^/]+)\/(datastores\/.*)$/;
+const longDatastorePattern =
+  /^subscriptions\/([^/]+)\/resource[Gg]roups\/([^/]+)\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/([^/]+)\/(datastores\/.*)$/;
 
 function parseAzureMLUri(text: string, body: string): AzureMLReference {
   const long = longDatastorePattern.exec(body);
@@ -158,9 +159,7 @@ function parseAzureMLUri(text: string, body: string): AzureMLReference {
     case "registries":
       return parseRegistry(text, parts);
     default:
-      throw new ReferenceSyntaxError(
-        "is not an azureml:// form the task knows: azureml://datastores/…, azureml://jobs/…/outputs/… or azureml://registries/…",
-      );
+      throw new ReferenceSyntaxError("is not an azureml:// form the task knows: azureml://datastores/…, azureml://jobs/…/outputs/… or azureml://registries/…");
   }
 }
 

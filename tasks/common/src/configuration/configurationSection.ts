@@ -70,7 +70,9 @@ export function selectConfigurationSection(
   }
   const chosen = values[wanted];
   if (!isConfigurationMapping(chosen)) {
-    throw new ConfigurationError(`Input '${sectionInput}': ${quoted(wanted)} in the configuration ${fileNames} is a single value or list, not a section of values.`);
+    throw new ConfigurationError(
+      `Input '${sectionInput}': ${quoted(wanted)} in the configuration ${fileNames} is a single value or list, not a section of values.`,
+    );
   }
   return { values: chosen, section: wanted, description: `section '${wanted}' of ${fileNames}` };
 }
@@ -88,7 +90,9 @@ const placeholderPattern = /\$\{\{\s*configuration\.([^}\s]*)\s*\}\}/g;
 
 function refuseAzureExpression(text: string, what: string, location: string): void {
   if (text.includes("${{") || text.includes("$[[")) {
-    throw new InputError(`${location}: ${what} holds '\${{' or '$[[', which Azure ML would expand in the job's command even inside quotes; remove it from the configuration.`);
+    throw new InputError(
+      `${location}: ${what} holds '\${{' or '$[[', which Azure ML would expand in the job's command even inside quotes; remove it from the configuration.`,
+    );
   }
 }
 
@@ -104,7 +108,9 @@ function lookUp(values: ConfigurationMapping, dotted: string): ConfigurationValu
 function placeholderText(value: ConfigurationValue, name: string, location: string): string {
   if (value === null) throw new InputError(`${location}: \${{configuration.${name}}} is null in the configuration; give it a value or remove the placeholder.`);
   if (isConfigurationMapping(value)) {
-    throw new InputError(`${location}: \${{configuration.${name}}} is a section of values, not one value; name a value inside it (configuration.${name}.<key>).`);
+    throw new InputError(
+      `${location}: \${{configuration.${name}}} is a section of values, not one value; name a value inside it (configuration.${name}.<key>).`,
+    );
   }
   const words = Array.isArray(value) ? value.map((item) => (typeof item === "object" && item !== null ? JSON.stringify(item) : String(item))) : [String(value)];
   for (const word of words) refuseAzureExpression(word, `configuration value '${name}'`, location);
@@ -129,7 +135,12 @@ export function applyConfigurationToCommand(command: string, section: Configurat
     if (value === undefined) {
       const known = Object.keys(section);
       const suggestion = closest(name, known);
-      const hint = suggestion === undefined ? (known.length === 0 ? " (the configuration forwarded is empty)." : ` (it has ${known.join(", ")}).`) : `; did you mean '${suggestion}'?`;
+      const hint =
+        suggestion === undefined
+          ? known.length === 0
+            ? " (the configuration forwarded is empty)."
+            : ` (it has ${known.join(", ")}).`
+          : `; did you mean '${suggestion}'?`;
       throw new InputError(`${location}: the command uses \${{configuration.${name}}}, which the configuration forwarded does not hold${hint}`);
     }
     placeholders.push(name);
