@@ -64,9 +64,9 @@ describe("selectConfigurationSection", () => {
 });
 
 /** What a POSIX shell hands to a program for `command`: its arguments, one per entry. */
-function argumentsSeenByShell(command: string): string[] {
+function argumentsSeenByShell(command: string, shell = "sh"): string[] {
   // `printf '%s\0'` prints every argument, NUL-terminated: no argument can hold a NUL.
-  const output = execFileSync("sh", ["-c", command], { encoding: "utf8" });
+  const output = execFileSync(shell, ["-c", command], { encoding: "utf8" });
   return output.split("\0").slice(0, -1);
 }
 
@@ -150,12 +150,60 @@ describe("applyConfigurationToCommand", () => {
       assert.deepEqual(argumentsSeenByShell(appended), expectedAppended);
       const placed = applyConfigurationToCommand("printf '%s\\0' ${{configuration.value}} end", { value }, location).command;
       assert.deepEqual(argumentsSeenByShell(placed), [value, "end"]);
+      // Azure ML runs the command with bash, which reads single quotes as sh does.
+      assert.deepEqual(argumentsSeenByShell(placed, "bash"), [value, "end"]);
     });
   }
 
   it("quotes hostile keys too: a key is one argument, never shell syntax", () => {
     const command = applyConfigurationToCommand("printf '%s\\0'", { "a; touch /tmp/pwned-by-key": 1, "$(id)": 2 }, location).command;
     assert.deepEqual(argumentsSeenByShell(command), ["--a; touch /tmp/pwned-by-key", "1", "--$(id)", "2"]);
+  });
+
+  it("refuses a placeholder where a quoted value could escape: quotes, comments, here-documents, after a backslash", () => {
+    const section = { x: "$(id)" };
+    const refusedAt: [string, RegExp][] = [
+      ['echo "${{configuration.x}}"', /stands in double quotes; write it as a word of its own, unquoted/],
+      ["echo '${{configuration.x}}'", /stands in single quotes/],
+      ["echo $'a ${{configuration.x}}'", /stands in single quotes/],
+      ["python t.py # uses ${{configuration.x}}", /stands in comment/],
+      ["cat <<EOF\n${{configuration.x}}\nEOF", /stands in here-document/],
+      ["echo \\${{configuration.x}}", /stands after a backslash/],
+    ];
+    for (const [command, message] of refusedAt) {
+      assert.throws(
+        () => applyConfigurationToCommand(command, section, location),
+        (error: unknown) => error instanceof InputError && message.test(error.message),
+        command,
+      );
+    }
+  });
+
+  it("accepts a placeholder glued to other text, after closed quotes, or after a here-string", () => {
+    const section = { x: "a b" };
+    assert.deepEqual(argumentsSeenByShell(applyConfigurationToCommand("printf '%s\\0' --x=${{configuration.x}}", section, location).command), ["--x=a b"]);
+    assert.deepEqual(argumentsSeenByShell(applyConfigurationToCommand("printf '%s\\0' \"q\"#not-a-comment ${{configuration.x}}", section, location).command), [
+      "q#not-a-comment",
+      "a b",
+    ]);
+    // A here-string (bash) is not a here-document: the word after it is on the same line.
+    assert.equal(applyConfigurationToCommand("cat <<< hi; echo ${{configuration.x}}", section, location).command, "cat <<< hi; echo 'a b'");
+  });
+
+  it("refuses to append to a command that ends in a comment, an open quote, a here-document or a backslash", () => {
+    const cases: [string, RegExp][] = [
+      ["python t.py # train\n", /ends in comment, so the configuration's arguments cannot be appended/],
+      ["python t.py 'open", /ends in single quotes/],
+      ["python - <<EOF\nprint(1)\nEOF\n", /ends in here-document/],
+      ["python t.py \\\n", /ends with a backslash/],
+    ];
+    for (const [command, message] of cases) {
+      assert.throws(
+        () => applyConfigurationToCommand(command, { a: 1 }, location),
+        (error: unknown) => error instanceof InputError && message.test(error.message),
+        command,
+      );
+    }
   });
 
   it("writes list items as separate words", () => {

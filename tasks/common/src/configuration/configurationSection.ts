@@ -4,6 +4,7 @@ import { quoted } from "../text/printable";
 import { ConfigurationError } from "./configurationErrors";
 import { ConfigurationMapping, ConfigurationValue, isConfigurationMapping } from "./configurationValue";
 import { toScriptArguments } from "./scriptArguments";
+import { ShellContext, shellContexts } from "./shellContext";
 
 /*
  * One configuration file often holds values for several scripts:
@@ -23,7 +24,10 @@ import { toScriptArguments } from "./scriptArguments";
  *   the author decides where every value goes; a command that uses none gets the whole section
  *   appended as `--name value` arguments (scriptArguments.ts), each shell-quoted;
  * - values are untrusted text: each is one shell word in single quotes, and one that holds
- *   `${{` or `$[[` is refused, since Azure expands those on the compute, quotes or not.
+ *   `${{` or `$[[` is refused, since Azure expands those on the compute, quotes or not;
+ * - a placeholder must stand where the shell reads plain words (not in quotes, a comment or a
+ *   here-document, nor after a backslash), and arguments are appended only to a command whose
+ *   end is such a place (shellContext.ts): elsewhere a quoted value could escape its quotes.
  */
 
 export interface ConfigurationSection {
@@ -124,13 +128,40 @@ export interface AppliedCommand {
   appended: string[];
 }
 
+function refuseContext(context: ShellContext | undefined, name: string, location: string): void {
+  if (context === undefined || context === "plain") return;
+  throw new InputError(
+    `${location}: \${{configuration.${name}}} stands ${context === "after a backslash" ? "after a backslash" : `in ${context}`}; ` +
+      "write it as a word of its own, unquoted: the task quotes the value itself, and a value inside quotes, a comment or a here-document could escape them.",
+  );
+}
+
+/** Arguments go at the end of the last line, which must be where the shell reads plain words. */
+function refuseAppending(command: string, location: string): void {
+  const { end, trailingEscape } = shellContexts(command, []);
+  if (trailingEscape) throw new InputError(`${location}: the command ends with a backslash, so the configuration's arguments cannot be appended; remove it.`);
+  if (end === "plain") return;
+  throw new InputError(
+    `${location}: the command ends in ${end}, so the configuration's arguments cannot be appended to it; ` +
+      "put \${{configuration.<name>}} placeholders where the values go instead.",
+  );
+}
+
 /**
  * The job's command with the configuration applied (rules above). `location` names the command
  * for errors: `Input 'jobFile': /w/job.yml:5`.
  */
 export function applyConfigurationToCommand(command: string, section: ConfigurationMapping, location: string): AppliedCommand {
+  const matches = [...command.matchAll(placeholderPattern)];
+  const contexts = shellContexts(
+    command,
+    matches.map((match) => match.index),
+  ).at;
   const placeholders: string[] = [];
-  const replaced = command.replace(placeholderPattern, (_match, name: string) => {
+  let replaced = "";
+  let next = 0;
+  for (const match of matches) {
+    const name = match[1];
     const value = name === "" ? undefined : lookUp(section, name);
     if (value === undefined) {
       const known = Object.keys(section);
@@ -143,14 +174,19 @@ export function applyConfigurationToCommand(command: string, section: Configurat
           : `; did you mean '${suggestion}'?`;
       throw new InputError(`${location}: the command uses \${{configuration.${name}}}, which the configuration forwarded does not hold${hint}`);
     }
+    refuseContext(contexts.get(match.index), name, location);
     placeholders.push(name);
-    return placeholderText(value, name, location);
-  });
+    replaced += command.slice(next, match.index) + placeholderText(value, name, location);
+    next = match.index + match[0].length;
+  }
+  replaced += command.slice(next);
   if (placeholders.length > 0) return { command: replaced, placeholders, appended: [] };
   const appended = toScriptArguments(section);
   for (const word of appended) refuseAzureExpression(word, "a configuration value", location);
   if (appended.length === 0) return { command, placeholders, appended };
   // Appended to the last line: a block scalar's final line break would otherwise make the
   // arguments a command of their own.
-  return { command: `${command.replace(/\s+$/, "")} ${appended.map(shellQuote).join(" ")}`, placeholders, appended };
+  const trimmed = command.replace(/\s+$/, "");
+  refuseAppending(trimmed, location);
+  return { command: `${trimmed} ${appended.map(shellQuote).join(" ")}`, placeholders, appended };
 }
