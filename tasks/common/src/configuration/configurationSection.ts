@@ -143,7 +143,7 @@ function refuseAppending(command: string, location: string): void {
   if (end === "plain") return;
   throw new InputError(
     `${location}: the command ends in ${end}, so the configuration's arguments cannot be appended to it; ` +
-      "put \${{configuration.<name>}} placeholders where the values go instead.",
+      "put ${{configuration.<name>}} placeholders where the values go instead.",
   );
 }
 
