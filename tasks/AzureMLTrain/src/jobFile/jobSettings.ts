@@ -39,7 +39,7 @@ export function readResources(field: YamlField | undefined): JobResources {
     dockerArgs: fields.optional("docker_args")?.text(),
     locations: locations === undefined ? undefined : readTextList(locations),
     maxInstanceCount: fields.optional("max_instance_count")?.integer(1),
-    properties: fields.optional("properties") === undefined ? undefined : mappingValue(fields.required("properties")),
+    properties: mappingValue(fields.optional("properties")),
   };
 }
 
@@ -51,7 +51,9 @@ function readTextList(field: YamlField): string[] {
   });
 }
 
-function mappingValue(field: YamlField): Record<string, unknown> {
+/** A mapping carried as written, for the service to judge. */
+function mappingValue(field: YamlField | undefined): Record<string, unknown> | undefined {
+  if (field === undefined) return undefined;
   field.entries();
   return field.value as Record<string, unknown>;
 }
@@ -151,7 +153,7 @@ export function readServices(field: YamlField | undefined): Record<string, JobSe
       type: type?.oneOf(["ssh", "tensor_board", "vs_code", "jupyter_lab", "SSH", "TensorBoard", "VSCode", "JupyterLab", "Custom", "custom"] as const),
       port: fields.optional("port")?.integer(1),
       nodes: fields.optional("nodes")?.text(),
-      properties: properties === undefined ? undefined : mappingValue(properties),
+      properties: mappingValue(properties),
       sshPublicKeys: fields.optional("ssh_public_keys")?.text(),
       logDir: fields.optional("log_dir")?.text(),
     };

@@ -23,6 +23,7 @@ export interface ModelSpec {
   stage?: string;
 }
 
+// `id`, `creation_context` and `latest_version` are read-only (as `az ml model show` prints them): az ml ignores them.
 const modelFields = [
   "$schema",
   "name",
