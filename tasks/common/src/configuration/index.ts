@@ -6,3 +6,5 @@ export type { ConfigurationValue } from "./configurationValue";
 export { loadConfiguration } from "./loadConfiguration";
 export type { LoadedConfiguration } from "./loadConfiguration";
 export { toScriptArguments } from "./scriptArguments";
+export { applyConfigurationToCommand, selectConfigurationSection, shellQuote } from "./configurationSection";
+export type { AppliedCommand, ConfigurationSection } from "./configurationSection";
