@@ -111,6 +111,11 @@ export class JobRun extends EventEmitter<JobRunEvents> {
     return this.state.status;
   }
 
+  /** The command's process group id while it runs (its shell's pid). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get isTerminal(): boolean {
     return terminalStatuses.includes(this.state.status);
   }
@@ -165,6 +170,9 @@ export class JobRun extends EventEmitter<JobRunEvents> {
 
   private async execute(): Promise<void> {
     let prepared: { workspace: JobWorkspace; command: string; env: Record<string, string>; python: LocalPython };
+    // Queued is observable: submitters attach listeners after submit() returns.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.cancelRequested) return this.end("Canceled");
     try {
       this.advance("Preparing");
       prepared = await this.prepare();
@@ -183,8 +191,9 @@ export class JobRun extends EventEmitter<JobRunEvents> {
       killGraceMs: this.settings.killGraceMs,
       onOutput: (text, stream) => this.emit("log", { name: this.spec.name, text, stream }),
     });
+    const running = this.process.run();
     this.moveTo("Running", { startTime: new Date() });
-    const result = await this.process.run();
+    const result = await running;
     this.process = undefined;
     this.state = { ...this.state, exitCode: result.exitCode };
     await this.conclude(result, workspace, python);
