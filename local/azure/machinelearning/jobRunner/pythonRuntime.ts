@@ -17,6 +17,8 @@ export interface PythonChoiceOptions {
   python?: string;
   /** The environment to read LOCAL_AZURE_PYTHON and PATH from (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Interpreters looked at before python3 and python on PATH (default: Debian's /usr/bin/python3). */
+  preferred?: string[];
 }
 
 /** What the engine records about a job's environment: it is never built, the local Python runs it. */
@@ -86,7 +88,7 @@ export function choosePython(options: PythonChoiceOptions = {}): LocalPython {
   if (options.python) return given(options.python, "option");
   const fromEnv = env.LOCAL_AZURE_PYTHON;
   if (fromEnv) return given(fromEnv, "LOCAL_AZURE_PYTHON");
-  const candidates = ["/usr/bin/python3", onPath("python3", env), onPath("python", env)].filter((c): c is string => !!c);
+  const candidates = [...(options.preferred ?? ["/usr/bin/python3"]), onPath("python3", env), onPath("python", env)].filter((c): c is string => !!c);
   const working = candidates.map(probe).filter((p): p is Probe => p !== null);
   const best = working.find((p) => p.hasSklearn) ?? working[0];
   if (!best) throw new Error("The local Azure found no Python to run jobs with: install python3 or set LOCAL_AZURE_PYTHON to an interpreter.");
