@@ -63,7 +63,7 @@ describe("local Azure job engine: cancel, timeout and stop end the whole process
     const group = run.pid!;
     const result = await run.wait();
     assert.equal(result.status, "Canceled");
-    assert.deepEqual(result.error, { code: "UserError", message: "The job ran longer than its limits.timeout of 1 seconds and was canceled." });
+    assert.deepEqual(result.error, { code: "UserError", message: "The job ran longer than its limits.timeout of 1 second and was canceled." });
     assert.equal(isAlive(childPid), false);
     assert.deepEqual(groupMembers(group), []);
     assert.equal(finalizedLogs, true);
@@ -87,15 +87,32 @@ describe("local Azure job engine: cancel, timeout and stop end the whole process
     assert.equal(isAlive(leftover), false);
   });
 
-  it("cancel while Preparing ends the job Canceled without running its command", async () => {
+  it("cancel while Preparing ends the job Canceled at once, without waiting for the download, and never runs its command", async () => {
     let release: () => void = () => undefined;
-    const run = runner.submit({ name: "cancel_prep", command: "touch ran" }, { prepare: () => new Promise((resolve) => (release = () => resolve({}))) });
+    let downloaded = false;
+    const run = runner.submit(
+      { name: "cancel_prep", command: "touch ran" },
+      {
+        prepare: () =>
+          new Promise((resolve) => {
+            release = () => {
+              downloaded = true;
+              resolve({});
+            };
+          }),
+      },
+    );
     await new Promise<void>((resolve) => run.on("status", (event) => event.status === "Preparing" && resolve()));
+    const statuses = recordStatuses(run);
     assert.equal(run.cancel(), true);
-    assert.equal(run.status, "CancelRequested");
-    release();
     const result = await run.wait();
+    assert.equal(downloaded, false);
     assert.equal(result.status, "Canceled");
+    assert.deepEqual(statuses, ["Preparing", "CancelRequested", "Canceled"]);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(run.status, "Canceled");
+    assert.equal(run.pid, undefined);
     assert.equal(fs.existsSync(path.join(result.workspace!.code, "ran")), false);
   });
 

@@ -123,6 +123,18 @@ describe("local Azure job engine: a command job runs for real", function () {
     assert.ok(order.indexOf("log:tick 0") > order.indexOf("Running"), order.join(", "));
   });
 
+  it("passes on a line that never ends (a progress bar) once it is long, while the job runs", async () => {
+    const run = runner.submit({
+      name: "no_newline",
+      command: `python3 -c "import sys, time; sys.stdout.write('#' * 70000); sys.stdout.flush(); time.sleep(60)"`,
+    });
+    const text = await firstLogLine(run, /^#+$/);
+    assert.ok(text.length >= 65536);
+    assert.equal(run.status, "Running");
+    run.cancel();
+    assert.equal((await run.wait()).status, "Canceled");
+  });
+
   it("fails a script that raises, with Azure's wording and the script's error", async () => {
     const run = runner.submit({ name: "fail_1", command: "python fail.py" }, { prepare: () => Promise.resolve({ code: trainingFixtures }) });
     const statuses = recordStatuses(run);

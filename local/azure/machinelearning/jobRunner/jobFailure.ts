@@ -19,20 +19,7 @@ const debianPackages: Record<string, string> = {
 };
 
 /** Modules Debian packages as python3-<name> (the rest get the pip hint only). */
-const sameNameDebian = new Set([
-  "pandas",
-  "numpy",
-  "scipy",
-  "joblib",
-  "matplotlib",
-  "requests",
-  "flask",
-  "seaborn",
-  "statsmodels",
-  "xgboost",
-  "lightgbm",
-  "mlflow",
-]);
+const sameNameDebian = new Set(["pandas", "numpy", "scipy", "joblib", "matplotlib", "requests", "flask", "seaborn", "statsmodels", "xgboost"]);
 
 /** The top-level module a `ModuleNotFoundError` in these lines names, if any. */
 export function missingModule(stderrLines: readonly string[]): string | undefined {
@@ -71,7 +58,10 @@ export function exitFailure(exitCode: number | null, signal: string | null, stde
 }
 
 export function timeoutFailure(timeoutSeconds: number): JobError {
-  return { code: "UserError", message: `The job ran longer than its limits.timeout of ${timeoutSeconds} seconds and was canceled.` };
+  return {
+    code: "UserError",
+    message: `The job ran longer than its limits.timeout of ${timeoutSeconds} second${timeoutSeconds === 1 ? "" : "s"} and was canceled.`,
+  };
 }
 
 export function preparationFailure(cause: unknown): JobError {

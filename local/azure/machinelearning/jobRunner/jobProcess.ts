@@ -30,6 +30,7 @@ export interface JobProcessResult {
 }
 
 const stderrTailLines = 30;
+const maxPendingLine = 64 * 1024;
 
 /** Splits a stream into lines, appending each to the log (one write per line, so stdout and stderr never tear each other's lines). */
 class LineWriter {
@@ -45,6 +46,8 @@ class LineWriter {
     const end = text.lastIndexOf("\n");
     if (end < 0) {
       this.pending = text;
+      // A line that never ends (progress bars redrawn with \r) still reaches the log.
+      if (this.pending.length > maxPendingLine) this.flush();
       return;
     }
     this.pending = text.slice(end + 1);

@@ -141,12 +141,10 @@ export class JobRun extends EventEmitter<JobRunEvents> {
     if (this.isTerminal || this.state.status === "Finalizing") return false;
     if (this.cancelRequested) return true;
     this.cancelRequested = true;
-    if (this.state.status === "NotStarted") {
-      this.end("Canceled");
-      return true;
-    }
-    this.moveTo("CancelRequested");
-    this.process?.cancel();
+    if (this.state.status !== "NotStarted") this.moveTo("CancelRequested");
+    // Before the command starts there is nothing to kill: the job ends now, not when a download ends.
+    if (this.process) this.process.cancel();
+    else this.end("Canceled");
     return true;
   }
 
