@@ -4,8 +4,8 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { HttpPipelineOptions } from "../http/clientOptions";
-import { apiVersions } from "./apiVersions";
+import type { HttpPipelineOptions } from "../../http/clientOptions";
+import { apiVersions } from "../apiVersions";
 
 /** Everything an Azure Resource Manager client needs: who we are, where ARM is, how to reach it. */
 export interface ArmClientSetup {
