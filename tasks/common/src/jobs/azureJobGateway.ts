@@ -3,7 +3,7 @@ import { RestError } from "@azure/core-rest-pipeline";
 import type { AzureSession } from "../azure/azureSession";
 import { MachineLearningControlPlane } from "../azure/clients/machineLearningControlPlane";
 import { MachineLearningDataPlane, type RunDetails } from "../azure/clients/machineLearningDataPlane";
-import { describing, isNotFound } from "../errors/azureError";
+import { AzureOperationError, describing, isNotFound } from "../errors/azureError";
 import type { FollowOptions, JobEvent, JobGateway, JobOutputState, JobState } from "./jobGateway";
 import { isActiveJobStatus, logFilesToStream, LogTail, pollingDelayMs } from "./logStream";
 
@@ -63,7 +63,9 @@ export class AzureJobGateway implements JobGateway {
   async *follow(name: string, options: FollowOptions = {}): AsyncGenerator<JobEvent> {
     const { signal } = options;
     const job = await this.get(name);
-    if (!job) throw new RestError(`Job '${name}' does not exist in workspace '${this.workspace.name}'.`, { statusCode: 404 });
+    if (!job) {
+      throw new AzureOperationError(`Following job '${name}'`, new RestError(`It does not exist in workspace '${this.workspace.name}'.`, { statusCode: 404 }));
+    }
     const dataPlane = await this.dataPlaneClient();
     const tail = new LogTail();
     const started = this.now();
