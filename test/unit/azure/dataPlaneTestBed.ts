@@ -12,6 +12,9 @@ export const WORKSPACE_PATH = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${R
 /** Where the test server's discovery document points the `api` service: a path below the host, as the local Azure does. */
 export const API_PATH = "/azureml/westeurope";
 
+/** Blob endpoints under this suffix do not resolve: only a test proxy forwarding to the server reaches them. */
+export const PROXIED_STORAGE_SUFFIX = "storage.test";
+
 /** Hands out token-1, token-2… and counts the exchanges. */
 export class CountingCredential implements TokenCredential {
   readonly scopes: string[] = [];
@@ -33,7 +36,7 @@ export class DataPlaneTestBed {
 
   static async start(): Promise<DataPlaneTestBed> {
     const ca = TestCertificateAuthority.create("Data plane tests CA");
-    const server = await TestServer.start(ca.issueServerCertificate({ dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] }));
+    const server = await TestServer.start(ca.issueServerCertificate({ dnsNames: ["localhost", `*.blob.${PROXIED_STORAGE_SUFFIX}`], ipAddresses: ["127.0.0.1"] }));
     const bed = new DataPlaneTestBed(ca, server);
     server.route("GET", /^\/discovery$/, () => ({ status: 200, body: { api: `${server.origin}${API_PATH}`, history: `${server.origin}${API_PATH}` } }));
     return bed;

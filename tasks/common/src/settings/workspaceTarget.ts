@@ -48,7 +48,8 @@ export function resolveWorkspace(connection: ServiceConnection, environment: Env
   const home = { subscriptionId: environment.subscriptionId, resourceGroup: environment.resourceGroup.value };
   const workspace = toResourceReference(workspaceName, workspaceResourceType, home);
   if (workspace.givenById) {
-    throw new InputError(`${workspaceName.source} must be a workspace name, not a resource id; set the resource group with 'resourceGroup'.`);
+    const source = workspaceName.source.charAt(0).toUpperCase() + workspaceName.source.slice(1);
+    throw new InputError(`${source} must be a workspace name, not a resource id; set the resource group with 'resourceGroup'.`);
   }
   return workspace;
 }
