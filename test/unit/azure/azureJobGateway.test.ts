@@ -8,7 +8,7 @@ import { silenceTaskLib } from "../../support/taskLibEnvironment";
 import { DataPlaneTestBed, RESOURCE_GROUP, SUBSCRIPTION, WORKSPACE, WORKSPACE_PATH } from "./dataPlaneTestBed";
 
 const workspace = { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: WORKSPACE };
-const noWait = async (): Promise<void> => {};
+const noWait = (): Promise<void> => Promise.resolve();
 
 function armJob(name: string, status: string): object {
   return {
@@ -22,7 +22,9 @@ function armJob(name: string, status: string): object {
       status,
       experimentName: "churn",
       services: { Studio: { jobServiceType: "Studio", endpoint: `https://ml.azure.com/runs/${name}` } },
-      outputs: { model: { jobOutputType: "mlflow_model", mode: "ReadWriteMount", uri: `azureml://datastores/workspaceblobstore/paths/azureml/${name}/model/` } },
+      outputs: {
+        model: { jobOutputType: "mlflow_model", mode: "ReadWriteMount", uri: `azureml://datastores/workspaceblobstore/paths/azureml/${name}/model/` },
+      },
     },
   };
 }
@@ -77,7 +79,8 @@ describe("AzureJobGateway", function () {
 
   it("submits a job and reads back its status, studio page and outputs", async () => {
     const gateway = new AzureJobGateway(bed.session(), workspace, { sleep: noWait });
-    const body: JobBase = { properties: { jobType: "Command", command: "python train.py", environmentId: "azureml:sklearn:1" } as CommandJob };
+    const properties: CommandJob = { jobType: "Command", command: "python train.py", environmentId: "azureml:sklearn:1" };
+    const body: JobBase = { properties };
 
     const submitted = await gateway.submit("job-submit", body);
 
@@ -86,7 +89,7 @@ describe("AzureJobGateway", function () {
     assert.deepEqual(submitted.outputs, { model: { type: "mlflow_model", uri: "azureml://datastores/workspaceblobstore/paths/azureml/job-submit/model/" } });
     const put = bed.server.requests.filter((request) => request.method === "PUT").at(-1);
     assert.equal(put?.url.searchParams.get("api-version"), "2022-10-01");
-    assert.equal(JSON.parse(put?.body ?? "{}").properties.command, "python train.py");
+    assert.equal((JSON.parse(put?.body ?? "{}") as { properties: { command?: string } }).properties.command, "python train.py");
     assert.equal(await gateway.get("no-such-job"), undefined);
   });
 
@@ -103,13 +106,22 @@ describe("AzureJobGateway", function () {
         { status: 200, body: { status: "Completed", logFiles: { "user_logs/std_log.txt": log }, warnings: [{ message: "Low disk." }] } },
       ]),
     );
-    bed.server.route("GET", /^\/logs\/job-follow\.txt$/, script([
-      { status: 200, body: "loading data\nepoch 1 loss=0.9\nepoch 2 lo" },
-      { status: 200, body: "loading data\nepoch 1 loss=0.9\nepoch 2 loss=0.5\n" },
-      { status: 200, body: "loading data\nepoch 1 loss=0.9\nepoch 2 loss=0.5\nsaved model" },
-    ]));
+    bed.server.route(
+      "GET",
+      /^\/logs\/job-follow\.txt$/,
+      script([
+        { status: 200, body: "loading data\nepoch 1 loss=0.9\nepoch 2 lo" },
+        { status: 200, body: "loading data\nepoch 1 loss=0.9\nepoch 2 loss=0.5\n" },
+        { status: 200, body: "loading data\nepoch 1 loss=0.9\nepoch 2 loss=0.5\nsaved model" },
+      ]),
+    );
     const waits: number[] = [];
-    const gateway = new AzureJobGateway(bed.session(), workspace, { sleep: async (ms) => void waits.push(ms) });
+    const gateway = new AzureJobGateway(bed.session(), workspace, {
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
 
     const events = await collect(gateway.follow("job-follow"));
 
@@ -126,7 +138,10 @@ describe("AzureJobGateway", function () {
       "warning Low disk.",
     ]);
     assert.equal(waits.length, 4, "one wait between polls");
-    assert.ok(waits.every((ms) => ms >= 2000 && ms <= 10_000), `waits stay within 2 s and 10 s: ${waits.join(", ")}`);
+    assert.ok(
+      waits.every((ms) => ms >= 2000 && ms <= 10_000),
+      `waits stay within 2 s and 10 s: ${waits.join(", ")}`,
+    );
     const logReads = bed.server.requestsTo(/^\/logs\/job-follow\.txt$/);
     assert.ok(logReads.every((request) => request.headers.authorization === undefined));
   });
@@ -136,7 +151,10 @@ describe("AzureJobGateway", function () {
     bed.serveRunDetails("job-abort", () => ({ status: 200, body: { status: "Running", logFiles: {} } }));
     const controller = new AbortController();
     const gateway = new AzureJobGateway(bed.session(), workspace, {
-      sleep: async () => controller.abort(),
+      sleep: () => {
+        controller.abort();
+        return Promise.resolve();
+      },
     });
 
     assert.deepEqual(await collect(gateway.follow("job-abort", { signal: controller.signal })), ["status Running"]);
@@ -147,7 +165,11 @@ describe("AzureJobGateway", function () {
     jobStatus.set("job-failed", "Failed");
     bed.serveRunDetails("job-failed", () => ({
       status: 200,
-      body: { status: "Failed", logFiles: {}, error: { error: { code: "UserError", message: "Execution failed.\nUser process 'python' exited with status code 1." } } },
+      body: {
+        status: "Failed",
+        logFiles: {},
+        error: { error: { code: "UserError", message: "Execution failed.\nUser process 'python' exited with status code 1." } },
+      },
     }));
     const gateway = new AzureJobGateway(bed.session(), workspace, { sleep: noWait });
 
@@ -173,7 +195,8 @@ describe("AzureJobGateway", function () {
 });
 
 async function collectAll(events: AsyncIterable<JobEvent>): Promise<void> {
-  for await (const _event of events) {
+  const iterator = events[Symbol.asyncIterator]();
+  while (!(await iterator.next()).done) {
     // drained
   }
 }

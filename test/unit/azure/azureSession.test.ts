@@ -38,9 +38,17 @@ describe("createAzureSession", () => {
   after(() => unsilence());
 
   it("holds the cloud's endpoints and one scope per audience; the Azure ML data plane takes ARM's", () => {
-    const session = createAzureSession(connection({ armUrl: "https://management.usgovcloudapi.net", tokenAudience: "https://management.core.usgovcloudapi.net/", cloud: "AzureUSGovernment" }), SUBSCRIPTION, { http: {} });
+    const session = createAzureSession(
+      connection({ armUrl: "https://management.usgovcloudapi.net", tokenAudience: "https://management.core.usgovcloudapi.net/", cloud: "AzureUSGovernment" }),
+      SUBSCRIPTION,
+      { http: {} },
+    );
 
-    assert.deepEqual(session.endpoints, { cloud: "AzureUSGovernment", resourceManager: "https://management.usgovcloudapi.net", authority: "https://login.microsoftonline.com" });
+    assert.deepEqual(session.endpoints, {
+      cloud: "AzureUSGovernment",
+      resourceManager: "https://management.usgovcloudapi.net",
+      authority: "https://login.microsoftonline.com",
+    });
     assert.deepEqual(session.scopes.resourceManager, ["https://management.core.usgovcloudapi.net//.default"]);
     assert.deepEqual(session.scopes.machineLearning, session.scopes.resourceManager);
     assert.deepEqual(session.scopes.storage, ["https://storage.azure.com//.default"]);
@@ -61,21 +69,29 @@ describe("createAzureSession", () => {
 
     before(async () => {
       bed = await AuthTestBed.start();
-      bed.https.route("GET", /\/resourcegroups\/rg-1$/i, () => ({ status: 200, body: { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-1`, name: "rg-1", location: "westeurope" } }));
+      bed.https.route("GET", /\/resourcegroups\/rg-1$/i, () => ({
+        status: 200,
+        body: { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-1`, name: "rg-1", location: "westeurope" },
+      }));
       bed.https.route("GET", /\/workspaces\/ws-1$/i, () => ({ status: 200, body: { id: "ws", name: "ws-1", location: "westeurope", properties: {} } }));
     });
     after(() => bed.stop());
 
     it("makes one token exchange for all the ARM clients of a run", async () => {
       const counting = new CountingCredential();
-      const session = createAzureSession(connection({ armUrl: bed.https.origin, tokenAudience: `${bed.https.origin}/` }), SUBSCRIPTION, { http: bed.trustingHttp, credential: counting });
+      const session = createAzureSession(connection({ armUrl: bed.https.origin, tokenAudience: `${bed.https.origin}/` }), SUBSCRIPTION, {
+        http: bed.trustingHttp,
+        credential: counting,
+      });
 
       await resourceClient(session.arm).resourceGroups.get("rg-1");
       await machineLearningClient(session.arm).workspaces.get("rg-1", "ws-1");
       await resourceClient(session.arm).resourceGroups.get("rg-1");
 
       assert.deepEqual(counting.scopes, [`${bed.https.origin}//.default`]);
-      const authorizations = bed.https.requests.filter((request) => request.url.pathname.startsWith("/subscriptions/")).map((request) => request.headers.authorization);
+      const authorizations = bed.https.requests
+        .filter((request) => request.url.pathname.startsWith("/subscriptions/"))
+        .map((request) => request.headers.authorization);
       assert.deepEqual(authorizations, ["Bearer token-1", "Bearer token-1", "Bearer token-1"]);
     });
 

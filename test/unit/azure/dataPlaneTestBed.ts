@@ -36,7 +36,9 @@ export class DataPlaneTestBed {
 
   static async start(): Promise<DataPlaneTestBed> {
     const ca = TestCertificateAuthority.create("Data plane tests CA");
-    const server = await TestServer.start(ca.issueServerCertificate({ dnsNames: ["localhost", `*.blob.${PROXIED_STORAGE_SUFFIX}`], ipAddresses: ["127.0.0.1"] }));
+    const server = await TestServer.start(
+      ca.issueServerCertificate({ dnsNames: ["localhost", `*.blob.${PROXIED_STORAGE_SUFFIX}`], ipAddresses: ["127.0.0.1"] }),
+    );
     const bed = new DataPlaneTestBed(ca, server);
     server.route("GET", /^\/discovery$/, () => ({ status: 200, body: { api: `${server.origin}${API_PATH}`, history: `${server.origin}${API_PATH}` } }));
     return bed;

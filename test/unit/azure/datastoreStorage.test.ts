@@ -1,4 +1,4 @@
-import type { Datastore } from "@azure/arm-machinelearning";
+import type { AzureBlobDatastore, Datastore } from "@azure/arm-machinelearning";
 import { AnonymousCredential, StorageSharedKeyCredential } from "@azure/storage-blob";
 import * as assert from "node:assert/strict";
 import { blobAccountUrl, blobDatastoreLocation, datastoreContainerClient } from "../../../tasks/common/src/azure/clients/datastoreStorage";
@@ -6,17 +6,15 @@ import { captureTaskLibOutput, maskedValues, silenceTaskLib } from "../../suppor
 import { ConnectProxy } from "../../support/connectProxy";
 import { DataPlaneTestBed, PROXIED_STORAGE_SUFFIX } from "./dataPlaneTestBed";
 
-function blobDatastore(properties: Record<string, unknown>): Datastore {
-  return {
-    name: "workspaceblobstore",
-    properties: {
-      datastoreType: "AzureBlob",
-      credentials: { credentialsType: "AccountKey" },
-      accountName: "saml01",
-      containerName: "azureml-blobstore-1",
-      ...properties,
-    },
-  } as Datastore;
+function blobDatastore(properties: Partial<AzureBlobDatastore>): Datastore {
+  const blob: AzureBlobDatastore = {
+    datastoreType: "AzureBlob",
+    credentials: { credentialsType: "AccountKey" },
+    accountName: "saml01",
+    containerName: "azureml-blobstore-1",
+    ...properties,
+  };
+  return { name: "workspaceblobstore", properties: blob };
 }
 
 describe("datastore storage", function () {

@@ -4,7 +4,12 @@ import { isActiveJobStatus, logFilesToStream, LogTail, pollingDelayMs } from "..
 describe("following a job's logs", () => {
   describe("logFilesToStream", () => {
     it("picks the user's rank-0 log files, sorted", () => {
-      const names = ["user_logs/std_log_process_1.txt", "system_logs/lifecycler/execution-wrapper.txt", "user_logs/std_log_process_0.txt", "user_logs/std_log.txt"];
+      const names = [
+        "user_logs/std_log_process_1.txt",
+        "system_logs/lifecycler/execution-wrapper.txt",
+        "user_logs/std_log_process_0.txt",
+        "user_logs/std_log.txt",
+      ];
       assert.deepEqual(logFilesToStream(names), ["user_logs/std_log.txt", "user_logs/std_log_process_0.txt"]);
     });
 

@@ -25,7 +25,10 @@ describe("MachineLearningDataPlane", function () {
       },
     }));
     bed.server.route("GET", /^\/logs\/job-1\/std_log\.txt$/, () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "epoch 1\nepoch 2\n" }));
-    bed.server.route("GET", /^\/logs\/gone\.txt$/, () => ({ status: 403, body: { error: { code: "AuthenticationFailed", message: "Signature not valid in the specified time frame" } } }));
+    bed.server.route("GET", /^\/logs\/gone\.txt$/, () => ({
+      status: 403,
+      body: { error: { code: "AuthenticationFailed", message: "Signature not valid in the specified time frame" } },
+    }));
     bed.serveRunDetails("missing", () => ({ status: 404, body: { error: { code: "NotFound", message: "Run missing was not found." } } }));
   });
   after(async () => {
@@ -72,7 +75,9 @@ describe("MachineLearningDataPlane", function () {
   });
 
   it("fails a refused log read in one sentence that does not quote the SAS URL", async () => {
-    const error = await describing("Reading the job's log", () => client().downloadText(`${bed.origin}/logs/gone.txt?sv=1&sig=${SIGNATURE}`)).catch((caught: unknown) => caught);
+    const error = await describing("Reading the job's log", () => client().downloadText(`${bed.origin}/logs/gone.txt?sv=1&sig=${SIGNATURE}`)).catch(
+      (caught: unknown) => caught,
+    );
     assert.ok(error instanceof Error);
     assert.equal(error.message, "Reading the job's log failed (AuthenticationFailed, HTTP 403): Signature not valid in the specified time frame");
     assert.ok(!error.message.includes(SIGNATURE));
@@ -90,7 +95,12 @@ describe("MachineLearningDataPlane", function () {
   });
 
   it("trusts only what the agent trusts: without the agent's CA, the server's certificate is refused", async () => {
-    const untrusting = new MachineLearningDataPlane(bed.session({}), { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: WORKSPACE, discoveryUrl: `${bed.origin}/discovery` });
+    const untrusting = new MachineLearningDataPlane(bed.session({}), {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: RESOURCE_GROUP,
+      name: WORKSPACE,
+      discoveryUrl: `${bed.origin}/discovery`,
+    });
     await assert.rejects(untrusting.api(), /certificate/i);
   });
 });

@@ -1,4 +1,4 @@
-import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import * as assert from "node:assert/strict";
 import { CachingCredential, REFRESH_MARGIN_MS } from "../../../tasks/common/src/auth/tokenCache";
 
@@ -16,7 +16,7 @@ class CountingCredential implements TokenCredential {
     private readonly lifetimeMs = HOUR,
   ) {}
 
-  async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+  async getToken(scopes: string | string[]): Promise<AccessToken> {
     await Promise.resolve();
     this.requests.push(Array.isArray(scopes) ? scopes : [scopes]);
     if (this.failNext) {
@@ -75,7 +75,7 @@ describe("CachingCredential: one token exchange per audience per run", () => {
   it("renews when the token's own refreshAfterTimestamp has passed", async () => {
     const clock = { now: 1_000_000 };
     const inner: TokenCredential = {
-      getToken: async () => ({ token: `t-${clock.now}`, expiresOnTimestamp: clock.now + HOUR, refreshAfterTimestamp: clock.now + 60_000 }),
+      getToken: () => Promise.resolve({ token: `t-${clock.now}`, expiresOnTimestamp: clock.now + HOUR, refreshAfterTimestamp: clock.now + 60_000 }),
     };
     const credential = new CachingCredential(inner, () => clock.now);
     const first = await credential.getToken(ARM);

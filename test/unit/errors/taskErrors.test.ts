@@ -2,14 +2,7 @@ import * as assert from "node:assert/strict";
 import { maskSecret } from "../../../tasks/common/src/auth/secretMasking";
 import { ConfigurationSecretError } from "../../../tasks/common/src/configuration/configurationErrors";
 import { failTask } from "../../../tasks/common/src/errors/failTask";
-import {
-  AzureMLFailure,
-  AzureOperationError,
-  ConfigurationError,
-  describing,
-  errorKind,
-  InputError,
-} from "../../../tasks/common/src/errors/taskErrors";
+import { AzureMLFailure, AzureOperationError, ConfigurationError, describing, errorKind, InputError } from "../../../tasks/common/src/errors/taskErrors";
 import { captureTaskLibOutput, silenceTaskLib } from "../../support/taskLibEnvironment";
 
 /** The error lines and the result a failed task printed. */
@@ -24,7 +17,9 @@ describe("the error taxonomy", () => {
   after(() => unsilence());
 
   it("tells the four kinds apart, and anything else as unexpected", async () => {
-    const azure = await describing("Reading job 'j'", () => Promise.reject(Object.assign(new Error("Not found."), { statusCode: 404, code: "NotFound" }))).catch((error: unknown) => error);
+    const azure = await describing("Reading job 'j'", () =>
+      Promise.reject(Object.assign(new Error("Not found."), { statusCode: 404, code: "NotFound" })),
+    ).catch((error: unknown) => error);
     assert.equal(errorKind(new InputError("Input 'x' is required.")), "input");
     assert.equal(errorKind(new ConfigurationError("File 'c.yml' is not valid YAML.")), "configuration");
     assert.equal(errorKind(new ConfigurationSecretError([{ file: "c.yml", line: 1, key: "k", reason: "a key" }])), "configuration");
@@ -37,7 +32,10 @@ describe("the error taxonomy", () => {
 
   describe("AzureMLFailure", () => {
     it("carries the service's own message and code in one line", () => {
-      const failure = new AzureMLFailure("Job 'brave_lamp_1'", "failed", { code: "UserError", message: "Execution failed.\n  Traceback (most recent call last):\n    File \"train.py\"" });
+      const failure = new AzureMLFailure("Job 'brave_lamp_1'", "failed", {
+        code: "UserError",
+        message: 'Execution failed.\n  Traceback (most recent call last):\n    File "train.py"',
+      });
       assert.equal(failure.message, "Job 'brave_lamp_1' failed: Execution failed. Traceback (most recent call last): File \"train.py\" (UserError)");
       assert.equal(failure.subject, "Job 'brave_lamp_1'");
       assert.deepEqual(failure.serviceError.code, "UserError");
@@ -45,7 +43,10 @@ describe("the error taxonomy", () => {
 
     it("says so when Azure ML gave no message", () => {
       assert.equal(new AzureMLFailure("Job 'j'", "failed").message, "Job 'j' failed; Azure ML gave no error message.");
-      assert.equal(new AzureMLFailure("Deployment 'blue'", "failed", { code: "ImageBuildFailure" }).message, "Deployment 'blue' failed (ImageBuildFailure); Azure ML gave no error message.");
+      assert.equal(
+        new AzureMLFailure("Deployment 'blue'", "failed", { code: "ImageBuildFailure" }).message,
+        "Deployment 'blue' failed (ImageBuildFailure); Azure ML gave no error message.",
+      );
     });
 
     it("cuts a very long message, and never carries a secret the service quoted", () => {
@@ -74,7 +75,13 @@ describe("the error taxonomy", () => {
       const { errors, output } = await failureOutput(error);
       assert.ok(errors[0]?.endsWith(`]${sentences[index]}`), errors.join("\n"));
       assert.match(output, /##vso\[task\.complete result=Failed;\]/);
-      assert.doesNotMatch(output.split("\n").filter((line) => !line.startsWith("##vso[task.debug]")).join("\n"), /^\s+at /m);
+      assert.doesNotMatch(
+        output
+          .split("\n")
+          .filter((line) => !line.startsWith("##vso[task.debug]"))
+          .join("\n"),
+        /^\s+at /m,
+      );
     }
   });
 });

@@ -13,7 +13,11 @@ function endpoint(data: Record<string, string> = {}): AgentEndpoint {
     id: `5ca1ab1e-0000-4000-8000-${String(endpointCounter).padStart(12, "0")}`,
     url: "https://management.azure.com/",
     scheme: "ServicePrincipal",
-    parameters: { tenantid: "72f988bf-0000-4000-8000-000000000000", serviceprincipalid: "11111111-2222-4333-8444-555555555555", serviceprincipalkey: "sp-key-target" },
+    parameters: {
+      tenantid: "72f988bf-0000-4000-8000-000000000000",
+      serviceprincipalid: "11111111-2222-4333-8444-555555555555",
+      serviceprincipalkey: "sp-key-target",
+    },
     data: { environment: "AzureCloud", scopeLevel: "Subscription", subscriptionId: SUBSCRIPTION, ...data },
   };
 }
@@ -69,7 +73,10 @@ describe("the workspace target every task reads: connection → environment → 
 
   it("else 'aml' + NAMESPACE, saying so", () => {
     given(endpoint(), {}, { NAMESPACE: "ns01", RESOURCE_GROUP: "rg-variable" });
-    assert.deepEqual({ ...target(), id: undefined }, { name: "amlns01", source: "AMLWORKSPACE (default 'aml' + variable NAMESPACE 'ns01')", resourceGroup: "rg-variable", id: undefined });
+    assert.deepEqual(
+      { ...target(), id: undefined },
+      { name: "amlns01", source: "AMLWORKSPACE (default 'aml' + variable NAMESPACE 'ns01')", resourceGroup: "rg-variable", id: undefined },
+    );
   });
 
   it("takes the resource group from input 'resourceGroup', then RESOURCE_GROUP, then the connection", () => {
@@ -90,13 +97,24 @@ describe("the workspace target every task reads: connection → environment → 
   });
 
   it("refuses a resource id for the workspace, pointing at 'resourceGroup'", () => {
-    given(endpoint(), { workspaceName: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/aml1` }, { RESOURCE_GROUP: "rg-1" });
-    assert.throws(target, { name: "InputError", message: "Input 'workspaceName' must be a workspace name, not a resource id; set the resource group with 'resourceGroup'." });
+    given(
+      endpoint(),
+      { workspaceName: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/aml1` },
+      { RESOURCE_GROUP: "rg-1" },
+    );
+    assert.throws(target, {
+      name: "InputError",
+      message: "Input 'workspaceName' must be a workspace name, not a resource id; set the resource group with 'resourceGroup'.",
+    });
   });
 
   it("refuses a workspace name Azure would refuse, naming where it came from", () => {
     given(endpoint(), {}, { RESOURCE_GROUP: "rg-1", AMLWORKSPACE: "aml_bad!" });
-    assert.throws(target, (error: unknown) => error instanceof InputError && error.message.startsWith("Variable AMLWORKSPACE gives 'aml_bad!', which is not a valid Azure ML workspace name"));
+    assert.throws(
+      target,
+      (error: unknown) =>
+        error instanceof InputError && error.message.startsWith("Variable AMLWORKSPACE gives 'aml_bad!', which is not a valid Azure ML workspace name"),
+    );
   });
 
   it("fails in one sentence without a connection, or with one that names no subscription", () => {

@@ -87,7 +87,13 @@ export class AzureJobGateway implements JobGateway {
     }
   }
 
-  private async *newLogLines(dataPlane: MachineLearningDataPlane, details: RunDetails, tail: LogTail, jobType: string | undefined, final: boolean): AsyncGenerator<JobEvent> {
+  private async *newLogLines(
+    dataPlane: MachineLearningDataPlane,
+    details: RunDetails,
+    tail: LogTail,
+    jobType: string | undefined,
+    final: boolean,
+  ): AsyncGenerator<JobEvent> {
     for (const file of logFilesToStream(Object.keys(details.logFiles), jobType)) {
       let text: string;
       try {
@@ -116,7 +122,8 @@ export class AzureJobGateway implements JobGateway {
   private dataPlaneClient(): Promise<MachineLearningDataPlane> {
     this.dataPlane ??= describing(`Reading Azure ML workspace '${this.workspace.name}'`, async () => {
       const workspace = await this.controlPlane.getWorkspace();
-      if (!workspace) throw new RestError(`It does not exist in resource group '${this.workspace.resourceGroup}'.`, { statusCode: 404, code: "ResourceNotFound" });
+      if (!workspace)
+        throw new RestError(`It does not exist in resource group '${this.workspace.resourceGroup}'.`, { statusCode: 404, code: "ResourceNotFound" });
       if (!workspace.discoveryUrl) throw new RestError("Azure gave no discovery URL for it.", { code: "NoDiscoveryUrl" });
       return new MachineLearningDataPlane(this.session, { ...this.workspace, discoveryUrl: workspace.discoveryUrl });
     }).catch((error: unknown) => {

@@ -5,7 +5,16 @@
  */
 
 /** Statuses in which a job may still change; any other ends the stream. */
-export const activeJobStatuses: readonly string[] = ["NotStarted", "Queued", "Preparing", "Provisioning", "Starting", "Running", "Finalizing", "CancelRequested"];
+export const activeJobStatuses: readonly string[] = [
+  "NotStarted",
+  "Queued",
+  "Preparing",
+  "Provisioning",
+  "Starting",
+  "Running",
+  "Finalizing",
+  "CancelRequested",
+];
 
 export function isActiveJobStatus(status: string | undefined): boolean {
   return status === undefined || activeJobStatuses.includes(status);

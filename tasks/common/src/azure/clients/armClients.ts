@@ -41,7 +41,7 @@ export function resourceClient(setup: ArmClientSetup): ResourceManagementClient 
  * pinned to one version rewrites every request's api-version to it, so this one is not pinned.
  */
 export function genericResourceClient(setup: ArmClientSetup): ResourceManagementClient {
-  const { apiVersion: _unpinned, ...options } = coreClientOptions(setup, apiVersions.resources);
+  const options = { ...coreClientOptions(setup, apiVersions.resources), apiVersion: undefined };
   return new ResourceManagementClient(setup.credential, setup.subscriptionId, options);
 }
 

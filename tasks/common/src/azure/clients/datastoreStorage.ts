@@ -22,10 +22,11 @@ export interface BlobDatastoreLocation {
  * datastore that is not an Azure Blob one or lacks its account or container.
  */
 export function blobDatastoreLocation(datastore: Datastore, name = datastore.name ?? "datastore"): BlobDatastoreLocation {
-  const properties = datastore.properties as AzureBlobDatastore;
-  if (properties.datastoreType !== "AzureBlob") {
-    throw new InputError(`Datastore '${name}' is of type ${properties.datastoreType ?? "unknown"}; these tasks upload to Azure Blob datastores only.`);
+  const type: string | undefined = datastore.properties.datastoreType;
+  if (type !== "AzureBlob") {
+    throw new InputError(`Datastore '${name}' is of type ${type ?? "unknown"}; these tasks upload to Azure Blob datastores only.`);
   }
+  const properties = datastore.properties as AzureBlobDatastore;
   if (!properties.accountName || !properties.containerName) {
     throw new InputError(`Datastore '${name}' names no storage account or container.`);
   }
