@@ -1,18 +1,11 @@
 import type { JobBase } from "@azure/arm-machinelearning";
 import { RestError } from "@azure/core-rest-pipeline";
 import type { AzureSession } from "../azure/azureSession";
-import { MachineLearningControlPlane } from "../azure/clients/machineLearningControlPlane";
+import { MachineLearningControlPlane, type WorkspaceScope } from "../azure/clients/machineLearningControlPlane";
 import { MachineLearningDataPlane, type RunDetails } from "../azure/clients/machineLearningDataPlane";
 import { AzureOperationError, describing, isNotFound } from "../errors/azureError";
 import type { FollowOptions, JobEvent, JobGateway, JobOutputState, JobState } from "./jobGateway";
 import { isActiveJobStatus, logFilesToStream, LogTail, pollingDelayMs } from "./logStream";
-
-/** The workspace the jobs run in. */
-export interface JobWorkspace {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-}
 
 export interface AzureJobGatewayOptions {
   /** Waits between polls; resolves early when the signal aborts. */
@@ -35,10 +28,10 @@ export class AzureJobGateway implements JobGateway {
 
   constructor(
     private readonly session: AzureSession,
-    private readonly workspace: JobWorkspace,
+    private readonly workspace: WorkspaceScope,
     private readonly options: AzureJobGatewayOptions = {},
   ) {
-    this.controlPlane = new MachineLearningControlPlane(session, { resourceGroup: workspace.resourceGroup, name: workspace.name });
+    this.controlPlane = new MachineLearningControlPlane(session, workspace);
     this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
   }

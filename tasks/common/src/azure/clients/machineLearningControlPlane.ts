@@ -8,12 +8,14 @@ import type {
   ModelVersion,
   Workspace,
 } from "@azure/arm-machinelearning";
+import { maskSecret } from "../../auth/secretMasking";
 import { isNotFound } from "../../errors/azureError";
 import type { AzureSession } from "../azureSession";
 import { machineLearningClient } from "./armClients";
 
-/** The workspace a client acts in. */
+/** The Azure ML workspace a client acts in; `resolveWorkspace()`'s result is one. */
 export interface WorkspaceScope {
+  subscriptionId: string;
   resourceGroup: string;
   /** The workspace's name. */
   name: string;
@@ -42,7 +44,7 @@ export class MachineLearningControlPlane {
     session: AzureSession,
     readonly workspace: WorkspaceScope,
   ) {
-    this.client = machineLearningClient(session.arm);
+    this.client = machineLearningClient({ ...session.arm, subscriptionId: workspace.subscriptionId });
   }
 
   private get scope(): [string, string] {
@@ -115,8 +117,13 @@ export class MachineLearningControlPlane {
     return undefined;
   }
 
-  /** Datastores_ListSecrets. The caller masks what it uses (clients/datastoreStorage.ts does). */
-  listDatastoreSecrets(name: string): Promise<DatastoreSecretsUnion> {
-    return this.client.datastores.listSecrets(...this.scope, name);
+  /** Datastores_ListSecrets; every secret in the answer is registered with the agent's masker before it is returned. */
+  async listDatastoreSecrets(name: string): Promise<DatastoreSecretsUnion> {
+    const secrets = await this.client.datastores.listSecrets(...this.scope, name);
+    for (const field of ["key", "sasToken", "clientSecret", "certificate"] as const) {
+      const value = (secrets as Partial<Record<typeof field, unknown>>)[field];
+      if (typeof value === "string") maskSecret(value);
+    }
+    return secrets;
   }
 }

@@ -10,6 +10,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { AzureSession } from "../azureSession";
+import type { WorkspaceScope } from "./machineLearningControlPlane";
 
 /** A run's details as the run-history service gives them (Runs_GetDetails, the fields the tasks read). */
 export interface RunDetails {
@@ -24,10 +25,7 @@ export interface RunDetails {
 }
 
 /** The workspace a data-plane client reads: its ARM path, and where its services are listed. */
-export interface DataPlaneWorkspace {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
+export interface DataPlaneWorkspace extends WorkspaceScope {
   /** The workspace's properties.discoveryUrl. */
   discoveryUrl: string;
 }
