@@ -16,8 +16,8 @@ export async function runWorkspaceTask(): Promise<void> {
   // The Azure SDKs are most of the task's code: imported only now, once the settings are read
   // and logged, they cost nothing to a run that stops at bad input (the bundle splits here).
   const { AzureWorkspaceGateway } = await import("./provisioning/azureWorkspaceGateway");
-  const { createArmClientSetup } = await import("../../common/src/azure/armSession");
-  const gateway = new AzureWorkspaceGateway(createArmClientSetup(settings.connection, subscriptionId));
+  const { createAzureSession } = await import("../../common/src/azure/azureSession");
+  const gateway = new AzureWorkspaceGateway(createAzureSession(settings.connection, subscriptionId).arm);
   const result = await inLogGroup("Provisioning", () => provisionWorkspace(settings, gateway, (line) => console.log(line)));
   result.warnings.forEach((warning) => tl.warning(warning));
 

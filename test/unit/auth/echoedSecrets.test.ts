@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { createCredential } from "../../../tasks/common/src/auth/credential";
 import { registeredSecrets } from "../../../tasks/common/src/auth/secretMasking";
 import { readServiceConnection } from "../../../tasks/common/src/auth/serviceConnection";
-import { resourceClient } from "../../../tasks/common/src/azure/armClients";
+import { resourceClient } from "../../../tasks/common/src/azure/clients/armClients";
 import { describing } from "../../../tasks/common/src/errors/azureError";
 import { failTask } from "../../../tasks/common/src/errors/failTask";
 import { httpPipelineOptions } from "../../../tasks/common/src/http/clientOptions";

@@ -8,7 +8,7 @@ import {
   machineLearningClient,
   resourceClient,
   storageClient,
-} from "../../../common/src/azure/armClients";
+} from "../../../common/src/azure/clients/armClients";
 import { apiVersions } from "../../../common/src/azure/apiVersions";
 import { isoDurationToSeconds, secondsToIsoDuration } from "../../../common/src/azure/isoDuration";
 import { isNotFound } from "../../../common/src/errors/azureError";

@@ -1,22 +1,22 @@
 import * as path from "node:path";
 import * as tl from "azure-pipelines-task-lib/task";
-import { readServiceConnection, ServiceConnection } from "../../../common/src/auth/serviceConnection";
+import { ServiceConnection } from "../../../common/src/auth/serviceConnection";
 import { InputError } from "../../../common/src/errors/inputError";
 import { readInputFile } from "../../../common/src/files/fileInputs";
 import { checkOutputFilePath } from "../../../common/src/files/outputPath";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
-import { connectionSource } from "../../../common/src/settings/connectionScope";
 import { nameOrDerived } from "../../../common/src/settings/derivedName";
-import { EnvironmentSettings, readEnvironmentSettings } from "../../../common/src/settings/environmentSettings";
+import { EnvironmentSettings } from "../../../common/src/settings/environmentSettings";
 import { ResourceReference, ResourceType, toResourceReference } from "../../../common/src/settings/resourceReference";
 import { readConfigurationInputs } from "../../../common/src/settings/configurationInputs";
 import { jobOutputRoots } from "../../../common/src/settings/outputRoots";
 import { parseTags, tagLimits } from "../../../common/src/settings/tags";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
+import { readConnection, readEnvironment, resolveWorkspace, workspaceResourceType } from "../../../common/src/settings/workspaceTarget";
 import { ComputeClusterSpec, computeClustersFromDocument, ensureUniqueNames, parseComputeClusters } from "./computeClusters";
 
 export const resourceTypes = {
-  workspace: { type: "Microsoft.MachineLearningServices/workspaces", rule: nameRules.workspace },
+  workspace: workspaceResourceType,
   storageAccount: { type: "Microsoft.Storage/storageAccounts", rule: nameRules.storageAccount },
   keyVault: { type: "Microsoft.KeyVault/vaults", rule: nameRules.keyVault },
   applicationInsights: { type: "Microsoft.Insights/components", rule: nameRules.applicationInsights },
@@ -103,23 +103,10 @@ function readComputeClusters(environment: EnvironmentSettings): ComputeClusterSp
 
 /** Reads and checks every input before the task makes a single call to Azure. */
 export function readWorkspaceSettings(): WorkspaceTaskSettings {
-  const connection = readServiceConnection("azureSubscription");
-  const environment = readEnvironmentSettings(connection);
+  const connection = readConnection();
+  const environment = readEnvironment(connection);
   const home = { subscriptionId: environment.subscriptionId, resourceGroup: environment.resourceGroup.value };
-
-  const workspaceName = nameOrDerived(
-    [
-      { input: "workspaceName" },
-      { variable: "AMLWORKSPACE" },
-      { fixed: connection.mlWorkspaceName, source: connectionSource(connection) },
-    ],
-    { variable: "AMLWORKSPACE", prefix: "aml", rule: nameRules.workspace },
-    environment.namespace,
-  );
-  const workspace = toResourceReference(workspaceName, resourceTypes.workspace, home);
-  if (workspace.givenById) {
-    throw new InputError(`${workspaceName.source} must be a workspace name, not a resource id; set the resource group with 'resourceGroup'.`);
-  }
+  const workspace = resolveWorkspace(connection, environment);
 
   const dependencies = {} as Record<DependencyKind, ResourceReference>;
   for (const kind of dependencyKinds) {

@@ -4,8 +4,8 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { HttpPipelineOptions } from "../http/clientOptions";
-import { apiVersions } from "./apiVersions";
+import type { HttpPipelineOptions } from "../../http/clientOptions";
+import { apiVersions } from "../apiVersions";
 
 /** Everything an Azure Resource Manager client needs: who we are, where ARM is, how to reach it. */
 export interface ArmClientSetup {
@@ -41,7 +41,7 @@ export function resourceClient(setup: ArmClientSetup): ResourceManagementClient 
  * pinned to one version rewrites every request's api-version to it, so this one is not pinned.
  */
 export function genericResourceClient(setup: ArmClientSetup): ResourceManagementClient {
-  const { apiVersion: _unpinned, ...options } = coreClientOptions(setup, apiVersions.resources);
+  const options = { ...coreClientOptions(setup, apiVersions.resources), apiVersion: undefined };
   return new ResourceManagementClient(setup.credential, setup.subscriptionId, options);
 }
 

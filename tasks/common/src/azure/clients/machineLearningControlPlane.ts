@@ -1,0 +1,129 @@
+import type {
+  AzureMachineLearningWorkspaces,
+  CodeVersion,
+  Datastore,
+  DatastoreSecretsUnion,
+  EnvironmentVersion,
+  JobBase,
+  ModelVersion,
+  Workspace,
+} from "@azure/arm-machinelearning";
+import { maskSecret } from "../../auth/secretMasking";
+import { isNotFound } from "../../errors/azureError";
+import type { AzureSession } from "../azureSession";
+import { machineLearningClient } from "./armClients";
+
+/** The Azure ML workspace a client acts in; `resolveWorkspace()`'s result is one. */
+export interface WorkspaceScope {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** The workspace's name. */
+  name: string;
+}
+
+/** Reads `undefined` for a 404; every other failure is the caller's to describe. */
+async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The Azure ML control plane (ARM, api-version 2022-10-01, `@azure/arm-machinelearning` 2.1.1)
+ * for one workspace: the workspace itself, jobs, code, environment and model versions, and
+ * datastores with their secrets. Calls are not wrapped: the task's gateway says what it was
+ * doing (`describing`). Each `get…` gives `undefined` when Azure answers 404.
+ */
+export class MachineLearningControlPlane {
+  readonly client: AzureMachineLearningWorkspaces;
+
+  constructor(
+    session: AzureSession,
+    readonly workspace: WorkspaceScope,
+  ) {
+    this.client = machineLearningClient({ ...session.arm, subscriptionId: workspace.subscriptionId });
+  }
+
+  private get scope(): [string, string] {
+    return [this.workspace.resourceGroup, this.workspace.name];
+  }
+
+  getWorkspace(): Promise<Workspace | undefined> {
+    return unlessNotFound(() => this.client.workspaces.get(...this.scope));
+  }
+
+  getJob(name: string): Promise<JobBase | undefined> {
+    return unlessNotFound(() => this.client.jobs.get(...this.scope, name));
+  }
+
+  /** Jobs_CreateOrUpdate: synchronous, the job is queued when it returns. */
+  createJob(name: string, job: JobBase): Promise<JobBase> {
+    return this.client.jobs.createOrUpdate(...this.scope, name, job);
+  }
+
+  /** Asks Azure ML to cancel the job, without waiting for it to stop (a cancelled pipeline has little time). */
+  async cancelJob(name: string): Promise<void> {
+    await this.client.jobs.beginCancel(...this.scope, name);
+  }
+
+  getCodeVersion(name: string, version: string): Promise<CodeVersion | undefined> {
+    return unlessNotFound(() => this.client.codeVersions.get(...this.scope, name, version));
+  }
+
+  createCodeVersion(name: string, version: string, body: CodeVersion): Promise<CodeVersion> {
+    return this.client.codeVersions.createOrUpdate(...this.scope, name, version, body);
+  }
+
+  getEnvironmentVersion(name: string, version: string): Promise<EnvironmentVersion | undefined> {
+    return unlessNotFound(() => this.client.environmentVersions.get(...this.scope, name, version));
+  }
+
+  createEnvironmentVersion(name: string, version: string, body: EnvironmentVersion): Promise<EnvironmentVersion> {
+    return this.client.environmentVersions.createOrUpdate(...this.scope, name, version, body);
+  }
+
+  getModelVersion(name: string, version: string): Promise<ModelVersion | undefined> {
+    return unlessNotFound(() => this.client.modelVersions.get(...this.scope, name, version));
+  }
+
+  createModelVersion(name: string, version: string, body: ModelVersion): Promise<ModelVersion> {
+    return this.client.modelVersions.createOrUpdate(...this.scope, name, version, body);
+  }
+
+  /** Every version of a model (none when the model does not exist). */
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    const versions: ModelVersion[] = [];
+    try {
+      for await (const version of this.client.modelVersions.list(...this.scope, name)) versions.push(version);
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    return versions;
+  }
+
+  getDatastore(name: string): Promise<Datastore | undefined> {
+    return unlessNotFound(() => this.client.datastores.get(...this.scope, name));
+  }
+
+  /** The workspace's default datastore (workspaceblobstore unless someone changed it). */
+  async getDefaultDatastore(): Promise<Datastore | undefined> {
+    for await (const datastore of this.client.datastores.list(...this.scope, { isDefault: true })) {
+      if (datastore.properties.isDefault !== false) return datastore;
+    }
+    return undefined;
+  }
+
+  /** Datastores_ListSecrets; every secret in the answer is registered with the agent's masker before it is returned. */
+  async listDatastoreSecrets(name: string): Promise<DatastoreSecretsUnion> {
+    const secrets = await this.client.datastores.listSecrets(...this.scope, name);
+    for (const field of ["key", "sasToken", "clientSecret", "certificate"] as const) {
+      const value = (secrets as Partial<Record<typeof field, unknown>>)[field];
+      if (typeof value === "string") maskSecret(value);
+    }
+    return secrets;
+  }
+}
