@@ -1,0 +1,69 @@
+import type { ContainerClient } from "@azure/storage-blob";
+import type { AzureSession } from "../azure/azureSession";
+import { blobDatastoreLocation, datastoreContainerClient } from "../azure/clients/datastoreStorage";
+import type { MachineLearningControlPlane } from "../azure/clients/machineLearningControlPlane";
+import { describing, isNotFound } from "../errors/azureError";
+import { InputError } from "../errors/inputError";
+import { DatastorePath } from "./datastorePaths";
+
+/**
+ * Reads what a job wrote (its named outputs, its `./outputs` artifacts) from the datastores that
+ * hold them, one container client per datastore, signed as each datastore allows.
+ */
+export class JobOutputFiles {
+  private readonly containers = new Map<string, Promise<ContainerClient>>();
+
+  constructor(
+    private readonly session: AzureSession,
+    private readonly controlPlane: MachineLearningControlPlane,
+  ) {}
+
+  /** The file's bytes, or undefined when there is none; a file over `maxBytes` is refused unread. */
+  async readFile(file: DatastorePath, maxBytes: number): Promise<Buffer | undefined> {
+    const container = await this.container(file.datastore);
+    const blob = container.getBlobClient(file.path);
+    const where = `'${file.path}' in datastore '${file.datastore}'`;
+    const properties = await describing(`Reading ${where}`, async () => {
+      try {
+        return await blob.getProperties();
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+    if (!properties) return undefined;
+    if ((properties.contentLength ?? 0) > maxBytes) {
+      throw new InputError(`${where} is ${properties.contentLength} bytes long; at most ${maxBytes} are read.`);
+    }
+    return describing(`Downloading ${where}`, () => blob.downloadToBuffer());
+  }
+
+  /** The files under a folder, as paths relative to it, sorted. */
+  async list(folder: DatastorePath): Promise<string[]> {
+    const container = await this.container(folder.datastore);
+    const prefix = folder.path === "" ? "" : `${folder.path}/`;
+    return describing(`Listing '${folder.path}' in datastore '${folder.datastore}'`, async () => {
+      const names: string[] = [];
+      for await (const blob of container.listBlobsFlat({ prefix })) names.push(blob.name.slice(prefix.length));
+      return names.sort();
+    });
+  }
+
+  private container(datastore: string): Promise<ContainerClient> {
+    let container = this.containers.get(datastore);
+    if (!container) {
+      container = this.openContainer(datastore);
+      this.containers.set(datastore, container);
+    }
+    return container;
+  }
+
+  private async openContainer(name: string): Promise<ContainerClient> {
+    const datastore = await describing(`Reading datastore '${name}'`, () => this.controlPlane.getDatastore(name));
+    if (!datastore) throw new InputError(`The workspace has no datastore '${name}'.`);
+    const location = blobDatastoreLocation(datastore, name);
+    // An identity-based datastore has no secrets to list: the session's storage token signs in.
+    const secrets = datastore.properties.credentials?.credentialsType === "None" ? undefined : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
+    return datastoreContainerClient(this.session, location, secrets);
+  }
+}
