@@ -1,5 +1,5 @@
-import { Exchange, sendJson } from "../http/exchange";
-import { compileTemplate, matchTemplate, pathSegments } from "../http/pathTemplate";
+import { Exchange, sendJson } from "../../../http/exchange";
+import { compileTemplate, matchTemplate, pathSegments } from "../../../http/pathTemplate";
 
 const discoveryTemplate = compileTemplate("/azureml/{location}/discovery");
 

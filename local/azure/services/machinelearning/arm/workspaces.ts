@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../arm/armRoute";
-import { ArmError } from "../arm/armErrors";
-import { ArmServices } from "../arm/armServices";
-import { isJsonObject, JsonObject } from "../state/json";
-import { OperationRecord, StoredResource } from "../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../arm/resourceHelpers";
-import { defineDeletion, defineProvisioning, needsReprovisioning } from "../arm/provisioning";
-import { isAuthorized } from "../arm/authorization";
-import { storageAccountKeys } from "../arm/providers/storageAccounts";
+import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../../../arm/armRoute";
+import { ArmError } from "../../../arm/armErrors";
+import { ArmServices } from "../../../arm/armServices";
+import { isJsonObject, JsonObject } from "../../../state/json";
+import { OperationRecord, StoredResource } from "../../../state/resourceStore";
+import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../../../arm/resourceHelpers";
+import { defineDeletion, defineProvisioning, needsReprovisioning } from "../../../arm/provisioning";
+import { isAuthorized } from "../../../arm/authorization";
+import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
 import { createSystemDatastore } from "./datastores";
 import { machineLearningApiVersions, workspaceId, workspaceTemplate, workspaceType } from "./workspaceIds";
 
