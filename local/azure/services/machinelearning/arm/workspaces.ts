@@ -9,6 +9,7 @@ import { defineDeletion, defineProvisioning, needsReprovisioning } from "../../.
 import { isAuthorized } from "../../../arm/authorization";
 import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
 import { createSystemDatastore } from "./datastores";
+import { discoveryUrl } from "../dataplane/discovery";
 import { machineLearningApiVersions, workspaceId, workspaceTemplate, workspaceType } from "./workspaceIds";
 
 const creation = "mlWorkspaces.create";
@@ -135,7 +136,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       v1LegacyMode: false,
       ...requested,
       workspaceId: workspaceGuid,
-      discoveryUrl: `${services.baseUrl}/azureml/${location}/discovery`,
+      discoveryUrl: discoveryUrl(services.baseUrl, location),
       provisioningState: "Creating",
       privateLinkCount: 0,
       tenantId: directory.state.tenantId,
