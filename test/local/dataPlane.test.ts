@@ -8,8 +8,17 @@ import { armToken, rawRequest, requestHead, RawResponse, RawTarget, rawTarget } 
 async function tokenFor(target: RawTarget, connection: LocalAzureConnection, scope: string): Promise<string> {
   const principal = connection.servicePrincipals.find((candidate) => candidate.clientSecret !== undefined && candidate.scopeLevel === "Subscription");
   if (!principal?.clientSecret) throw new Error("connection.json has no subscription principal with a secret");
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: principal.clientId, client_secret: principal.clientSecret, scope }).toString();
-  const response = await rawRequest(target, requestHead("POST", `/${connection.tenantId}/oauth2/v2.0/token`, { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.byteLength(form)), form);
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: principal.clientId,
+    client_secret: principal.clientSecret,
+    scope,
+  }).toString();
+  const response = await rawRequest(
+    target,
+    requestHead("POST", `/${connection.tenantId}/oauth2/v2.0/token`, { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.byteLength(form)),
+    form,
+  );
   const token = (response.json as { access_token?: string } | undefined)?.access_token;
   if (!token) throw new Error(`no token for ${scope}: ${response.status} ${response.text}`);
   return token;
@@ -22,7 +31,8 @@ function get(target: RawTarget, path: string, token?: string): Promise<RawRespon
 /** The data plane's {error:{code, message, innererror:{code}}}, or a failure naming what came instead. */
 function dataPlaneError(response: RawResponse): { code: string; inner: string | undefined } {
   const error = (response.json as { error?: { code?: unknown; message?: unknown; innererror?: { code?: unknown } } } | undefined)?.error;
-  if (typeof error?.code !== "string" || typeof error.message !== "string") throw new Error(`not the data plane's error shape: ${response.status} ${response.text.slice(0, 300)}`);
+  if (typeof error?.code !== "string" || typeof error.message !== "string")
+    throw new Error(`not the data plane's error shape: ${response.status} ${response.text.slice(0, 300)}`);
   return { code: error.code, inner: typeof error.innererror?.code === "string" ? error.innererror.code : undefined };
 }
 
@@ -77,7 +87,13 @@ describe("local Azure: the Azure ML data plane", function () {
     for (const query of ["?api-version=v1.0", ""]) {
       const response = await get(target, runPath("run-1", query), mlToken);
       assert.equal(response.status, 200, response.text);
-      const details = response.json as { runId: string; status: string; endTimeUtc: string; error: { error: { message: string } }; logFiles: Record<string, string> };
+      const details = response.json as {
+        runId: string;
+        status: string;
+        endTimeUtc: string;
+        error: { error: { message: string } };
+        logFiles: Record<string, string>;
+      };
       assert.equal(details.runId, "run-1");
       assert.equal(details.status, "Failed");
       assert.equal(details.endTimeUtc, "2026-01-01T10:01:00.000Z");

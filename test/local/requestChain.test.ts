@@ -28,11 +28,13 @@ describe("local Azure: the request chain", () => {
         await next();
         logged = context.answer?.status;
       },
-      async (context) => {
+      (context) => {
         context.answer = { status: 429 };
+        return Promise.resolve();
       },
-      async () => {
+      () => {
         reached = true;
+        return Promise.resolve();
       },
     ]);
     await chain(newRequestContext(exchange));

@@ -15,7 +15,7 @@ import { requestValidation, responseValidation } from "../chain/handlers/swagger
 import { Logger } from "../logging";
 import { ResourceStore } from "../state/resourceStore";
 import { ArmError, armErrors } from "./armErrors";
-import { ArmRequestContext, ArmResult, ArmRoute, resourceGroupId } from "./armRoute";
+import { ArmRequestContext, ArmRoute, resourceGroupId } from "./armRoute";
 import { isAuthorized } from "./authorization";
 import { availableLocations } from "./locations";
 import { armBodyProblem } from "./armRequestRules";

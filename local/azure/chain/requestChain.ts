@@ -64,7 +64,16 @@ export function composeChain<C extends RequestContext>(handlers: readonly Reques
 
 /** A fresh context for an exchange; services with more state spread it into theirs. */
 export function newRequestContext(exchange: Exchange): RequestContext {
-  return { exchange, operationId: undefined, principal: undefined, fault: undefined, baseHeaders: {}, answer: undefined, dropped: false, liveRequest: undefined };
+  return {
+    exchange,
+    operationId: undefined,
+    principal: undefined,
+    fault: undefined,
+    baseHeaders: {},
+    answer: undefined,
+    dropped: false,
+    liveRequest: undefined,
+  };
 }
 
 /** The headers an answer goes out with. */

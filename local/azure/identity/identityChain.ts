@@ -32,7 +32,9 @@ function serveIdentity(identity: IdentityContext): RequestHandler {
   return async (context) => {
     const { exchange } = context;
     const handled =
-      (await handleManagedIdentityRequest(exchange, identity)) || (await handleDevOpsRequest(exchange, identity)) || (await handleEntraRequest(exchange, identity));
+      (await handleManagedIdentityRequest(exchange, identity)) ||
+      (await handleDevOpsRequest(exchange, identity)) ||
+      (await handleEntraRequest(exchange, identity));
     if (!handled) context.answer = { status: 404, body: { error: { code: "NotFound", message: `Nothing is served at ${exchange.method} ${exchange.path}.` } } };
   };
 }

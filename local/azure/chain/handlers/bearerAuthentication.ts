@@ -5,10 +5,7 @@ import { RequestContext, RequestHandler } from "../requestChain";
 
 /** Why a request's bearer token was not accepted; the service words the refusal. */
 export type AuthenticationProblem =
-  | { reason: "missingHeader" }
-  | { reason: "notBearer" }
-  | Exclude<TokenCheck, { ok: true }>
-  | { reason: "unknownPrincipal"; objectId: string };
+  { reason: "missingHeader" } | { reason: "notBearer" } | Exclude<TokenCheck, { ok: true }> | { reason: "unknownPrincipal"; objectId: string };
 
 export interface BearerAuthenticationOptions<C extends RequestContext> {
   tokens: AccessTokenService;

@@ -20,7 +20,11 @@ function lowerCaseHeaders(headers: HeaderMap): Record<string, string> {
  * Strict mode: the request must match a loaded swagger operation and satisfy it, or it is refused
  * as the service refuses it. Counted in `validationCounts()`. Does nothing without a validator.
  */
-export function requestValidation<C extends RequestContext>(validator: SwaggerValidator | undefined, log: Logger, options: RequestValidationOptions<C>): RequestHandler<C> {
+export function requestValidation<C extends RequestContext>(
+  validator: SwaggerValidator | undefined,
+  log: Logger,
+  options: RequestValidationOptions<C>,
+): RequestHandler<C> {
   return async (context, next) => {
     const liveRequest = context.liveRequest;
     if (validator && liveRequest && !options.outsideSwagger(context)) {
@@ -33,7 +37,10 @@ export function requestValidation<C extends RequestContext>(validator: SwaggerVa
       }
       if (outcome.issues.length > 0) {
         validator.count("refused");
-        log("warn", `strict: request of ${outcome.operationId} refused: ${outcome.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`);
+        log(
+          "warn",
+          `strict: request of ${outcome.operationId} refused: ${outcome.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`,
+        );
         throw options.refused(context, outcome);
       }
       validator.count("passed");

@@ -126,20 +126,34 @@ export function createDataPlaneChain(dependencies: DataPlaneChainDependencies): 
     faultInjection(faults, log, {
       target: "azureml",
       afterProcessing: true,
-      answer: (fault, context) => {
+      answer: (fault) => {
         const error =
-          fault.kind === "throttle" ? dataPlaneErrors.throttled(fault.retryAfterSeconds) : fault.kind === "serviceUnavailable" ? dataPlaneErrors.unavailable(fault.retryAfterSeconds) : dataPlaneErrors.internal();
+          fault.kind === "throttle"
+            ? dataPlaneErrors.throttled(fault.retryAfterSeconds)
+            : fault.kind === "serviceUnavailable"
+              ? dataPlaneErrors.unavailable(fault.retryAfterSeconds)
+              : dataPlaneErrors.internal();
         return { status: error.status, body: error.body(), headers: error.headers };
       },
     }),
     errorAnswers(log),
-    bearerAuthentication({ tokens, directory, audiences, refuse: (problem) => authenticationError(problem, audiences), exempt: (context) => context.route?.authentication !== "bearer" }),
+    bearerAuthentication({
+      tokens,
+      directory,
+      audiences,
+      refuse: (problem) => authenticationError(problem, audiences),
+      exempt: (context) => context.route?.authentication !== "bearer",
+    }),
     requestValidation(validator, log, {
       outsideSwagger: () => false,
       unmatched: (context) =>
-        dataPlaneErrors.invalidRequest(`No run-history operation matches ${context.exchange.method} ${context.exchange.path} at api-version '${context.exchange.query.get("api-version") ?? runHistoryApiVersion}'.`),
+        dataPlaneErrors.invalidRequest(
+          `No run-history operation matches ${context.exchange.method} ${context.exchange.path} at api-version '${context.exchange.query.get("api-version") ?? runHistoryApiVersion}'.`,
+        ),
       refused: (_context, outcome) =>
-        dataPlaneErrors.invalidRequest(`The request is invalid for operation '${outcome.operationId}': ${outcome.issues.map((issue) => `${issue.message}${issue.path ? ` (at '${issue.path}')` : ""}`).join("; ")}.`),
+        dataPlaneErrors.invalidRequest(
+          `The request is invalid for operation '${outcome.operationId}': ${outcome.issues.map((issue) => `${issue.message}${issue.path ? ` (at '${issue.path}')` : ""}`).join("; ")}.`,
+        ),
     }),
     invokeRoute(),
   ]);

@@ -34,6 +34,8 @@ export const dataPlaneErrors = {
   throttled: (retryAfterSeconds: number) =>
     new DataPlaneError(429, "RequestThrottled", "The request was throttled; retry later.", "TooManyRequests", { "Retry-After": String(retryAfterSeconds) }),
   unavailable: (retryAfterSeconds: number) =>
-    new DataPlaneError(503, "TransientError", "The service is temporarily unavailable; retry later.", "ServiceUnavailable", { "Retry-After": String(retryAfterSeconds) }),
+    new DataPlaneError(503, "TransientError", "The service is temporarily unavailable; retry later.", "ServiceUnavailable", {
+      "Retry-After": String(retryAfterSeconds),
+    }),
   internal: () => new DataPlaneError(500, "ServiceError", "The service failed to process the request.", "InternalServerError"),
 };

@@ -20,7 +20,12 @@ export function runFileRoute(runs: RunStore, signer: FileUrlSigner): DataPlaneRo
     handler: ({ exchange }) => {
       const check = signer.check(exchange.path, exchange.query);
       if (!check.ok) {
-        const why = check.reason === "expired" ? "The signed URL has expired." : check.reason === "missing" ? "The URL is not signed." : "The URL's signature does not match.";
+        const why =
+          check.reason === "expired"
+            ? "The signed URL has expired."
+            : check.reason === "missing"
+              ? "The URL is not signed."
+              : "The URL's signature does not match.";
         throw dataPlaneErrors.forbidden(`${why} Ask run history for a fresh one.`);
       }
       const content = runs.file(check.path);

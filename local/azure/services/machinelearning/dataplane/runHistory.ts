@@ -5,7 +5,8 @@ import { dataPlaneErrors } from "./dataPlaneErrors";
 import { DataPlaneRoute } from "./dataPlaneRoute";
 import { RunRecord, RunStore } from "./runStore";
 
-const workspacePath = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}";
+const workspacePath =
+  "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}";
 const runDetailsTemplate = compileTemplate(`/history/v1.0${workspacePath}/runs/{runId}/details`);
 
 /** A run as run-history.json's RunDetails declares it. */

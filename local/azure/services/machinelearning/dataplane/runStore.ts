@@ -1,16 +1,6 @@
 /** Run statuses as run history reports them (azure-ai-ml's RunHistoryConstants). */
 export type RunStatus =
-  | "NotStarted"
-  | "Queued"
-  | "Preparing"
-  | "Provisioning"
-  | "Starting"
-  | "Running"
-  | "Finalizing"
-  | "CancelRequested"
-  | "Completed"
-  | "Failed"
-  | "Canceled";
+  "NotStarted" | "Queued" | "Preparing" | "Provisioning" | "Starting" | "Running" | "Finalizing" | "CancelRequested" | "Completed" | "Failed" | "Canceled";
 
 export interface RunError {
   /** Run history's code: "UserError", "ServiceError", … */
