@@ -50,7 +50,7 @@ export interface LocalAzure {
   addServicePrincipal(name: string, role: RoleName, scope: string): ServicePrincipalConnection;
   /** The runs the Azure ML data plane serves (run history); the job runner writes them. */
   readonly runs: InMemoryRunStore;
-  /** Signs the URLs of run files (`RunRecord.logFiles`), which the data plane serves without a token. */
+  /** Signs the URLs of run files, which the data plane serves without a token (run history signs `RunRecord.logFiles` itself). */
   readonly fileUrls: FileUrlSigner;
 }
 
@@ -194,7 +194,7 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
   const runs = new InMemoryRunStore();
   const fileUrls = new FileUrlSigner(baseUrl);
   const dataPlane = createDataPlaneChain({
-    routes: [runFileRoute(runs, fileUrls), discoveryRoute(baseUrl), ...runHistoryRoutes(runs)],
+    routes: [runFileRoute(runs, fileUrls), discoveryRoute(baseUrl), ...runHistoryRoutes(runs, fileUrls)],
     tokens,
     directory,
     audiences: dataPlaneAudiences(baseUrl),

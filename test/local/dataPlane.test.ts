@@ -79,10 +79,10 @@ describe("local Azure: the Azure ML data plane", function () {
     return run;
   }
 
-  it("serves a run put into the store, and its answer satisfies run-history.json (with and without api-version)", async () => {
+  it("serves a run put into the store, its log files behind signed URLs, and its answer satisfies run-history.json (with and without api-version)", async () => {
     const localAzure = fixture!.localAzure;
-    const logUrl = localAzure.fileUrls.url(`runs/run-1/user_logs/std_log.txt`, new Date(Date.now() + 3600_000));
-    putRun("run-1", { "user_logs/std_log.txt": logUrl });
+    localAzure.runs.putFile("runs/run-1/user_logs/std_log.txt", "Traceback: boom\n");
+    putRun("run-1", { "user_logs/std_log.txt": "runs/run-1/user_logs/std_log.txt" });
     const before = localAzure.validationCounts();
     for (const query of ["?api-version=v1.0", ""]) {
       const response = await get(target, runPath("run-1", query), mlToken);
@@ -98,7 +98,11 @@ describe("local Azure: the Azure ML data plane", function () {
       assert.equal(details.status, "Failed");
       assert.equal(details.endTimeUtc, "2026-01-01T10:01:00.000Z");
       assert.equal(details.error.error.message, "train.py exited with code 1");
-      assert.equal(details.logFiles["user_logs/std_log.txt"], logUrl);
+      const logUrl = new URL(details.logFiles["user_logs/std_log.txt"]);
+      assert.equal(logUrl.origin, new URL(localAzure.connection.armUrl).origin);
+      const log = await get(target, logUrl.pathname + logUrl.search);
+      assert.equal(log.status, 200, log.text);
+      assert.equal(log.text, "Traceback: boom\n");
     }
     const after = localAzure.validationCounts();
     assert.equal(after.validated - before.validated, 2, JSON.stringify({ before, after }));

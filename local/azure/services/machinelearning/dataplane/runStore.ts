@@ -21,7 +21,10 @@ export interface RunRecord {
   error?: RunError;
   /** The compute target's name. */
   target?: string;
-  /** Log file name (e.g. "user_logs/std_log.txt") → a signed URL that serves it (see FileUrlSigner). */
+  /**
+   * Log file name (e.g. "user_logs/std_log.txt") → the path of its content in this store
+   * (`RunStore.file`). Run history answers each with a fresh signed URL, as Azure answers with SAS URLs.
+   */
   logFiles: Record<string, string>;
   tags?: Record<string, string>;
   properties?: Record<string, string>;
@@ -30,7 +33,7 @@ export interface RunRecord {
 /** Where the data plane reads runs and the content behind their signed file URLs. */
 export interface RunStore {
   run(workspaceId: string, runId: string): RunRecord | undefined;
-  /** The bytes of a run's file by the path its signed URL names (FileUrlSigner.url); undefined when there is none. */
+  /** The bytes of a run's file (a log, an artifact) by its path; undefined when there is none. */
   file(path: string): Buffer | undefined;
 }
 
