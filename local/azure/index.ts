@@ -6,3 +6,5 @@ export { Violation, ValidationIssue, ValidationCounts } from "./validation/swagg
 export { RequestLogEntry } from "./http/requestLog";
 export { clientProcessEnvironment } from "./clientEnvironment";
 export { readConnectionFile } from "./connection/readConnectionFile";
+export { RunStore, RunRecord, RunStatus, RunError, InMemoryRunStore } from "./services/machinelearning/dataplane/runStore";
+export { FileUrlSigner } from "./services/machinelearning/dataplane/signedUrls";

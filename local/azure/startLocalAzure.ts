@@ -23,6 +23,13 @@ import { ArmPipeline } from "./arm/armPipeline";
 import { ArmServices } from "./arm/armServices";
 import { allResourceProviderRoutes } from "./arm/resourceProviders";
 import { createDispatcher } from "./routing/dispatcher";
+import { createIdentityChain } from "./identity/identityChain";
+import { createDataPlaneChain } from "./services/machinelearning/dataplane/dataPlaneChain";
+import { discoveryRoute } from "./services/machinelearning/dataplane/discovery";
+import { runHistoryRoutes } from "./services/machinelearning/dataplane/runHistory";
+import { runFileRoute } from "./services/machinelearning/dataplane/runFiles";
+import { InMemoryRunStore } from "./services/machinelearning/dataplane/runStore";
+import { FileUrlSigner } from "./services/machinelearning/dataplane/signedUrls";
 import { buildConnection, servicePrincipalConnection } from "./connection/buildConnection";
 import { LocalAzureConnection, ServicePrincipalConnection } from "./connection/connectionInfo";
 import { RoleName } from "./identity/directory";
@@ -35,12 +42,16 @@ export interface LocalAzure {
   stop(): Promise<void>;
   /** Responses of ours that the swagger refuses: a bug of the emulator each. Empty unless strict. */
   violations(): Violation[];
-  /** ARM requests strict mode checked against the swagger, refused, or could not match (all 0 unless strict). */
+  /** ARM and Azure ML data-plane requests strict mode checked against the swaggers, refused, or could not match (all 0 unless strict). */
   validationCounts(): ValidationCounts;
   setFaults(settings: FaultSettings | undefined): void;
   requests(): RequestLogEntry[];
   clearRequests(): void;
   addServicePrincipal(name: string, role: RoleName, scope: string): ServicePrincipalConnection;
+  /** The runs the Azure ML data plane serves (run history); the job runner writes them. */
+  readonly runs: InMemoryRunStore;
+  /** Signs the URLs of run files, which the data plane serves without a token (run history signs `RunRecord.logFiles` itself). */
+  readonly fileUrls: FileUrlSigner;
 }
 
 /** The application ID URIs Entra knows in this tenant. */
@@ -64,6 +75,11 @@ function armAudiences(baseUrl: string): string[] {
     `${baseUrl}/`,
     baseUrl,
   ];
+}
+
+/** Azure ML's data plane takes tokens for Azure ML, and (as AutoRest-era clients sent) for ARM. */
+function dataPlaneAudiences(baseUrl: string): string[] {
+  return ["https://ml.azure.com/", "https://ml.azure.com", ...armAudiences(baseUrl)];
 }
 
 function storageAccountsIn(store: ResourceStore): Map<string, readonly string[]> {
@@ -175,8 +191,22 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
     log,
   };
+  const runs = new InMemoryRunStore();
+  const fileUrls = new FileUrlSigner(baseUrl);
+  const dataPlane = createDataPlaneChain({
+    routes: [runFileRoute(runs, fileUrls), discoveryRoute(baseUrl), ...runHistoryRoutes(runs, fileUrls)],
+    tokens,
+    directory,
+    audiences: dataPlaneAudiences(baseUrl),
+    faults,
+    validator,
+    requestLog,
+    log,
+  });
   const adminToken = randomBytes(18).toString("base64url");
-  httpsServer.setHandler(createDispatcher({ arm, identity, admin: { token: adminToken, faults, validator, requestLog, directory }, faults, requestLog, log }));
+  httpsServer.setHandler(
+    createDispatcher({ arm, dataPlane, identity: createIdentityChain({ identity, faults, requestLog, log }), admin: { token: adminToken, faults, validator, requestLog, directory } }),
+  );
   operations.resume();
 
   const connection = buildConnection({
@@ -213,5 +243,7 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     requests: () => requestLog.list(),
     clearRequests: () => requestLog.clear(),
     addServicePrincipal: (name, role, scope) => servicePrincipalConnection(directory.addServicePrincipal(name, [{ role, scope }]), undefined),
+    runs,
+    fileUrls,
   };
 }

@@ -6,9 +6,9 @@ import { keyVaultRoutes } from "./providers/keyVaults";
 import { containerRegistryRoutes } from "./providers/containerRegistries";
 import { logAnalyticsWorkspaceRoutes } from "./providers/logAnalyticsWorkspaces";
 import { applicationInsightsRoutes } from "./providers/applicationInsights";
-import { machineLearningWorkspaceRoutes } from "../machinelearning/workspaces";
-import { computeRoutes } from "../machinelearning/computes";
-import { datastoreRoutes } from "../machinelearning/datastores";
+import { machineLearningWorkspaceRoutes } from "../services/machinelearning/arm/workspaces";
+import { computeRoutes } from "../services/machinelearning/arm/computes";
+import { datastoreRoutes } from "../services/machinelearning/arm/datastores";
 
 /** Every resource provider this local ARM hosts, at the api-versions the tasks pin. */
 export function allResourceProviderRoutes(services: ArmServices): ArmRoute[] {

@@ -1,7 +1,10 @@
 export type FaultKind = "throttle" | "internalError" | "serviceUnavailable" | "dropConnection" | "slowOperation" | "failOperation";
 
-/** "arm": Resource Manager and the Azure ML control plane; "identity": Entra, managed identity, Azure DevOps OIDC. */
-export type FaultTarget = "arm" | "identity";
+/**
+ * "arm": Resource Manager and the Azure ML control plane; "identity": Entra, managed identity, Azure
+ * DevOps OIDC; "azureml": the Azure ML data plane (run history, discovery, signed file URLs).
+ */
+export type FaultTarget = "arm" | "identity" | "azureml";
 
 export interface FaultRule {
   kind: FaultKind;

@@ -1,6 +1,6 @@
 export interface RequestLogEntry {
   time: string;
-  target: "arm" | "identity" | "admin" | "other";
+  target: "arm" | "identity" | "azureml" | "admin" | "other";
   method: string;
   path: string;
   operationId?: string;

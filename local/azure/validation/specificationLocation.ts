@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { repositoryRoot } from "../paths";
 
-/** The swaggers the tasks pin: each entry file, relative to the specification folder. */
+/** The swaggers the tasks pin (ARM's and Azure ML's data plane): each entry file, relative to the specification folder. */
 export const pinnedSwaggers: readonly string[] = [
   "machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/*.json",
   "storage/resource-manager/Microsoft.Storage/stable/2023-05-01/storage.json",
@@ -11,6 +11,8 @@ export const pinnedSwaggers: readonly string[] = [
   "operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2022-10-01/Workspaces.json",
   "applicationinsights/resource-manager/Microsoft.Insights/stable/2020-02-02/components_API.json",
   "resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json",
+  // The Azure ML data plane (run history), which azure-ai-ml's run-history client is generated from.
+  "machinelearningservices/data-plane/RunHistory/stable/v1.0/run-history.json",
 ];
 
 /**

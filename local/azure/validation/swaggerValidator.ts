@@ -18,7 +18,7 @@ export interface ValidationOutcome {
   issues: ValidationIssue[];
 }
 
-/** How many ARM requests strict mode checked against the swagger, and what came of them. */
+/** How many ARM and Azure ML data-plane requests strict mode checked against the swaggers, and what came of them. */
 export interface ValidationCounts {
   /** Requests checked: against ARM's own rules, then against the swagger operation they matched. */
   validated: number;
@@ -60,8 +60,11 @@ function bodyObject(body: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * Checks ARM traffic against the official swagger with oav's LiveValidator, loaded once at start
- * from the pinned api-versions only (oav matches operations by exact api-version).
+ * Checks ARM and Azure ML data-plane traffic against the official swaggers with oav's
+ * LiveValidator, loaded once at start from the pinned api-versions only (oav matches operations by
+ * provider namespace in the path and exact api-version, ignoring the host: the data plane's
+ * `/history/v1.0/…/providers/Microsoft.MachineLearningServices/…` paths sit beside ARM's at
+ * api-version "v1.0"; a data-plane request without api-version is validated as v1.0).
  */
 export class SwaggerValidator {
   private readonly recorded: Violation[] = [];
@@ -82,6 +85,9 @@ export class SwaggerValidator {
       swaggerPathsPattern: [...pinnedSwaggers],
       git: { shouldClone: false },
       isPathCaseSensitive: false,
+      // oav skips data-plane swaggers by default (machinelearningservices/data-plane among them),
+      // which would leave run-history.json unloaded; only the pinned files are loaded anyway.
+      excludedSwaggerPathsPattern: [],
     });
     await validator.initialize();
     return new SwaggerValidator(validator, log);

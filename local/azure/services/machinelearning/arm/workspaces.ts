@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../arm/armRoute";
-import { ArmError } from "../arm/armErrors";
-import { ArmServices } from "../arm/armServices";
-import { isJsonObject, JsonObject } from "../state/json";
-import { OperationRecord, StoredResource } from "../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../arm/resourceHelpers";
-import { defineDeletion, defineProvisioning, needsReprovisioning } from "../arm/provisioning";
-import { isAuthorized } from "../arm/authorization";
-import { storageAccountKeys } from "../arm/providers/storageAccounts";
+import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../../../arm/armRoute";
+import { ArmError } from "../../../arm/armErrors";
+import { ArmServices } from "../../../arm/armServices";
+import { isJsonObject, JsonObject } from "../../../state/json";
+import { OperationRecord, StoredResource } from "../../../state/resourceStore";
+import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../../../arm/resourceHelpers";
+import { defineDeletion, defineProvisioning, needsReprovisioning } from "../../../arm/provisioning";
+import { isAuthorized } from "../../../arm/authorization";
+import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
 import { createSystemDatastore } from "./datastores";
+import { discoveryUrl } from "../dataplane/discovery";
 import { machineLearningApiVersions, workspaceId, workspaceTemplate, workspaceType } from "./workspaceIds";
 
 const creation = "mlWorkspaces.create";
@@ -135,7 +136,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       v1LegacyMode: false,
       ...requested,
       workspaceId: workspaceGuid,
-      discoveryUrl: `${services.baseUrl}/azureml/${location}/discovery`,
+      discoveryUrl: discoveryUrl(services.baseUrl, location),
       provisioningState: "Creating",
       privateLinkCount: 0,
       tenantId: directory.state.tenantId,

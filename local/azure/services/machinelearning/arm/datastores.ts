@@ -1,10 +1,10 @@
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../arm/armRoute";
-import { ArmError } from "../arm/armErrors";
-import { ArmServices } from "../arm/armServices";
-import { isJsonObject, JsonObject } from "../state/json";
-import { StoredResource } from "../state/resourceStore";
-import { newStoredResource, newStoredResourceBy, requireBody, systemData, touch } from "../arm/resourceHelpers";
-import { storageAccountKeys } from "../arm/providers/storageAccounts";
+import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
+import { ArmError } from "../../../arm/armErrors";
+import { ArmServices } from "../../../arm/armServices";
+import { isJsonObject, JsonObject } from "../../../state/json";
+import { StoredResource } from "../../../state/resourceStore";
+import { newStoredResource, newStoredResourceBy, requireBody, systemData, touch } from "../../../arm/resourceHelpers";
+import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
 import { datastoreType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "./workspaceIds";
 import { requireWorkspace as requireParentWorkspace, requireWorkspaceChild } from "./workspaceChildren";
 

@@ -1,10 +1,10 @@
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../arm/armRoute";
-import { ArmError } from "../arm/armErrors";
-import { ArmServices } from "../arm/armServices";
-import { isJsonObject, JsonObject, withoutKey } from "../state/json";
-import { StoredResource } from "../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, systemData, tagsOf, touch } from "../arm/resourceHelpers";
-import { defineDeletion } from "../arm/provisioning";
+import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
+import { ArmError } from "../../../arm/armErrors";
+import { ArmServices } from "../../../arm/armServices";
+import { isJsonObject, JsonObject, withoutKey } from "../../../state/json";
+import { StoredResource } from "../../../state/resourceStore";
+import { newStoredResource, propertiesOf, requireBody, systemData, tagsOf, touch } from "../../../arm/resourceHelpers";
+import { defineDeletion } from "../../../arm/provisioning";
 import { isAmlComputeVmSize } from "./amlComputeSizes";
 import { computeType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "./workspaceIds";
 import { requireWorkspace as requireParentWorkspace, requireWorkspaceChild } from "./workspaceChildren";

@@ -1,6 +1,6 @@
-import { ArmRequestContext } from "../arm/armRoute";
-import { resourceNotFound } from "../arm/resourceHelpers";
-import { ResourceStore, StoredResource } from "../state/resourceStore";
+import { ArmRequestContext } from "../../../arm/armRoute";
+import { resourceNotFound } from "../../../arm/resourceHelpers";
+import { ResourceStore, StoredResource } from "../../../state/resourceStore";
 import { workspaceId } from "./workspaceIds";
 
 /** The workspace a compute or datastore is addressed under; ARM's 404 when it is missing. */

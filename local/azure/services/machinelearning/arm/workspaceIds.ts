@@ -1,5 +1,5 @@
-import { PathParameters } from "../http/pathTemplate";
-import { resourceGroupId } from "../arm/armRoute";
+import { PathParameters } from "../../../http/pathTemplate";
+import { resourceGroupId } from "../../../arm/armRoute";
 
 export const workspaceTemplate =
   "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}";
