@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { ExpressionValues, substituteCommand } from "../../../local/azure/machinelearning/jobRunner/commandExpressions";
+import { ExpressionValues, substituteCommand } from "../../../local/azure/services/machinelearning/jobRunner/commandExpressions";
 
 /** What bash hands the program as arguments, one per line of the answer. */
 function argumentsBashSees(command: string): string[] {

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { JobRun } from "../../../local/azure/machinelearning/jobRunner/jobRun";
-import { JobRunner } from "../../../local/azure/machinelearning/jobRunner/jobRunner";
+import { JobRun } from "../../../local/azure/services/machinelearning/jobRunner/jobRun";
+import { JobRunner } from "../../../local/azure/services/machinelearning/jobRunner/jobRunner";
 import { firstLogLine, groupMembers, isAlive, recordStatuses, temporaryFolder, trainingFixtures } from "./jobTestSupport";
 
 /** Starts slow.py with a child `sleep`; resolves once the child exists, with its pid and the job's process group. */

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { JobRunner } from "../../../local/azure/machinelearning/jobRunner/jobRunner";
-import { FinalizeRequest } from "../../../local/azure/machinelearning/jobRunner/jobRun";
+import { JobRunner } from "../../../local/azure/services/machinelearning/jobRunner/jobRunner";
+import { FinalizeRequest } from "../../../local/azure/services/machinelearning/jobRunner/jobRun";
 import { firstLogLine, pythonWithSklearn, recordStatuses, temporaryFolder, trainingFixtures } from "./jobTestSupport";
 
 describe("local Azure job engine: a command job runs for real", function () {

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { JobRun, JobStatus } from "../../../local/azure/machinelearning/jobRunner/jobRun";
-import { choosePython, LocalPython } from "../../../local/azure/machinelearning/jobRunner/pythonRuntime";
+import { JobRun, JobStatus } from "../../../local/azure/services/machinelearning/jobRunner/jobRun";
+import { choosePython, LocalPython } from "../../../local/azure/services/machinelearning/jobRunner/pythonRuntime";
 
 const projectRoot = path.join(__dirname, "..", "..", "..", "..");
 

@@ -8,7 +8,7 @@ import {
   outputFolder,
   placeCode,
   placeInput,
-} from "../../../local/azure/machinelearning/jobRunner/jobWorkspace";
+} from "../../../local/azure/services/machinelearning/jobRunner/jobWorkspace";
 import { temporaryFolder } from "./jobTestSupport";
 
 describe("local Azure job engine: the job's folder", () => {

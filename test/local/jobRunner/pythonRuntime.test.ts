@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { choosePython, linkPythonBin, resetPythonProbeCache, resolveEnvironment } from "../../../local/azure/machinelearning/jobRunner/pythonRuntime";
+import { choosePython, linkPythonBin, resetPythonProbeCache, resolveEnvironment } from "../../../local/azure/services/machinelearning/jobRunner/pythonRuntime";
 import { temporaryFolder } from "./jobTestSupport";
 
 /** A fake interpreter: a bash script that answers the probe like a Python with or without scikit-learn. */
