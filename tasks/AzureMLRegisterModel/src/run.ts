@@ -36,7 +36,7 @@ export async function runRegisterTask(): Promise<void> {
 
 function report(settings: RegisterSettings, outcome: RegistrationOutcome): void {
   const name = settings.modelName.value;
-  const sentence = outcomeSentence(outcome, name);
+  const sentence = outcomeSentence(outcome, name, settings.gate !== undefined);
   if (outcome.outcome === "skipped") {
     // A skip is not a failure: the next steps read modelRegistered and the version outputs stay empty.
     setOutputs({ modelName: name, modelVersion: "", modelId: "", modelRegistered: "false" });
@@ -59,6 +59,7 @@ function report(settings: RegisterSettings, outcome: RegistrationOutcome): void 
       modelType: settings.modelType,
       registeredVersion: version,
       modelId,
+      ...(outcome.outcome === "reused" ? { reused: true } : {}),
       source: outcome.source.summary,
       ...(outcome.outcome === "registered" && outcome.gate ? { gate: outcome.gate } : {}),
       studioUrl: studio,

@@ -122,7 +122,8 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assert.deepEqual(Object.keys(bed.models().models.churn), ["1"]);
       assert.equal(outputVariable(second, "modelVersion"), "1");
       assert.equal(outputVariable(second, "modelRegistered"), "true");
-      assert.ok(second.stdout.includes("already registered, reused"), second.stdout);
+      assert.ok(second.stdout.includes("already registered, reused (the gate is not asked again)"), second.stdout);
+      assert.match(bed.summaries().find((summary) => summary.includes("reused")) ?? "", /### Model churn: version 1 already registered, reused/);
     });
 
     it("takes the job the last AzureMLTrain step submitted (variable AZUREML_LAST_JOB_NAME) when input 'jobName' is empty", async () => {

@@ -83,12 +83,14 @@ export async function registerModel(settings: RegisterSettings, context: Registr
 }
 
 /** The log line that says what happened. */
-export function outcomeSentence(outcome: RegistrationOutcome, modelName: string): string {
+export function outcomeSentence(outcome: RegistrationOutcome, modelName: string, gated = false): string {
   switch (outcome.outcome) {
     case "registered":
       return logSafe(`Model '${modelName}' version ${outcome.version.version} registered from ${outcome.source.modelUri}.`);
     case "reused":
-      return logSafe(`Model '${modelName}' already has these files as version ${outcome.version.version}: already registered, reused.`);
+      return logSafe(
+        `Model '${modelName}' already has these files as version ${outcome.version.version}: already registered, reused${gated ? " (the gate is not asked again)" : ""}.`,
+      );
     case "skipped":
       return logSafe(`Model '${modelName}' not registered: ${outcome.gate.reason}`);
   }

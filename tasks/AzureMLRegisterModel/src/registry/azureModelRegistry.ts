@@ -6,7 +6,7 @@ import { describing } from "../../../common/src/errors/azureError";
 import { InputError } from "../../../common/src/errors/inputError";
 import { jobArtifactsPath, joinDatastorePath } from "../../../common/src/jobs/datastorePaths";
 import { JobOutputFiles } from "../../../common/src/jobs/jobOutputFiles";
-import { containerUploadTarget, describeUpload, snapshotPath, uploadSnapshot } from "../../../common/src/upload";
+import { containerUploadTarget, formatBytes, snapshotPath, uploadSnapshot } from "../../../common/src/upload";
 import type { ModelRegistry, NewModelVersion, RegisteredVersion, UploadedModelFiles } from "./modelRegistry";
 
 /** Model versions on the Azure ML control plane (2022-10-01), job artifacts and uploads on the workspace's datastores. */
@@ -65,9 +65,13 @@ export class AzureModelRegistry implements ModelRegistry {
         ? undefined
         : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
     const target = containerUploadTarget(datastoreContainerClient(this.session, location, secrets));
-    // The version is not known before the gate and the registry decide it; the mark names the model only.
-    const result = await uploadSnapshot(target, snapshot, { assetName: modelName, assetVersion: "model" });
-    return { uri: `azureml://datastores/${name}/paths/${result.prefix}`, line: describeUpload(result, "Model files", `datastore '${name}'`) };
+    // The files go up before the version is decided (their URI decides whether a version already
+    // holds them), so the completion mark names the model, not a version.
+    const result = await uploadSnapshot(target, snapshot, { assetName: modelName, assetVersion: "unversioned" });
+    const line = result.uploaded
+      ? `Model files uploaded: ${result.files} file(s), ${formatBytes(result.bytes)} to ${result.prefix} in datastore '${name}'.`
+      : `Model files unchanged: reusing ${result.prefix} in datastore '${name}'.`;
+    return { uri: `azureml://datastores/${name}/paths/${result.prefix}`, line };
   }
 }
 
