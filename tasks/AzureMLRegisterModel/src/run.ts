@@ -42,7 +42,7 @@ function report(settings: RegisterSettings, outcome: RegistrationOutcome): void 
     setOutputs({ modelName: name, modelVersion: "", modelId: "", modelRegistered: "false" });
     uploadRunSummary(
       "azureml-register-model",
-      registrationSummaryMarkdown({ modelName: name, modelType: settings.modelType, source: outcome.source.summary, gate: outcome.gate }),
+      registrationSummaryMarkdown({ modelName: name, modelType: outcome.modelType, source: outcome.source.summary, gate: outcome.gate }),
     );
     console.log(sentence);
     tl.setResult(tl.TaskResult.Succeeded, sentence);
@@ -56,7 +56,7 @@ function report(settings: RegisterSettings, outcome: RegistrationOutcome): void 
     "azureml-register-model",
     registrationSummaryMarkdown({
       modelName: name,
-      modelType: settings.modelType,
+      modelType: outcome.modelType,
       registeredVersion: version,
       modelId,
       ...(outcome.outcome === "reused" ? { reused: true } : {}),

@@ -57,6 +57,14 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assert.match(summary, /no champion yet: registered/);
     });
 
+    it("takes the type of the job's model output when input 'modelType' is empty, and the input over it", async () => {
+      bed.addJob("train-1", { outputs: { model: { type: "mlflow_model" }, report: { type: "uri_folder" } } });
+      assertSucceeded(await bed.run({ inputs: { jobName: "train-1", modelName: "churn" } }));
+      assert.equal(bed.models().models.churn["1"].modelType, "mlflow_model");
+      assertSucceeded(await bed.run({ inputs: { jobName: "train-1", modelName: "other", modelType: "custom_model" } }));
+      assert.equal(bed.models().models.other["1"].modelType, "custom_model");
+    });
+
     it("takes the job's ./outputs from its artifact store when it declares no output", async () => {
       bed.addJob("train-1");
       const runner = await bed.run({ inputs: { jobName: "train-1", modelName: "churn", pathInOutput: "outputs/model" } });

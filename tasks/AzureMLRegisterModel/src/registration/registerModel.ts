@@ -1,4 +1,5 @@
 import { InputError } from "../../../common/src/errors/inputError";
+import type { ModelType } from "../../../common/src/azureml/modelFile";
 import type { JobGateway } from "../../../common/src/jobs/jobGateway";
 import type { GateDecision } from "../gate/decideGate";
 import { evaluateGate, metricsFileUri } from "../gate/evaluateGate";
@@ -10,11 +11,11 @@ import { nextVersion, sameContent } from "./nextVersion";
 
 export type RegistrationOutcome =
   /** A new version was created. */
-  | { outcome: "registered"; version: RegisteredVersion; source: ResolvedSource; gate?: GateDecision }
+  | { outcome: "registered"; version: RegisteredVersion; source: ResolvedSource; modelType: ModelType; gate?: GateDecision }
   /** A version with the same files and type already existed: nothing was created (a rerun). */
-  | { outcome: "reused"; version: RegisteredVersion; source: ResolvedSource }
+  | { outcome: "reused"; version: RegisteredVersion; source: ResolvedSource; modelType: ModelType }
   /** The gate found the model no better than the champion: nothing was created, and that is a success. */
-  | { outcome: "skipped"; source: ResolvedSource; gate: GateDecision };
+  | { outcome: "skipped"; source: ResolvedSource; modelType: ModelType; gate: GateDecision };
 
 export interface RegistrationContext {
   registry: ModelRegistry;
@@ -33,23 +34,24 @@ export async function registerModel(settings: RegisterSettings, context: Registr
   const name = settings.modelName.value;
   const source = await resolveSource(settings.source, { jobs, registry, workspaceName, modelName: name, log });
   const versions = await registry.listVersions(name);
+  const modelType = settings.modelType ?? source.outputModelType ?? "custom_model";
 
   const explicit = settings.version;
   if (explicit) {
     const existing = versions.find((v) => v.version === explicit.value) ?? (await registry.getVersion(name, explicit.value));
     if (existing) {
-      if (!sameContent(existing, source.modelUri, settings.modelType)) {
+      if (!sameContent(existing, source.modelUri, modelType)) {
         throw new InputError(
           logSafe(
             `Version ${explicit.value} of model '${name}' (${explicit.source}) already exists with other files (${existing.modelUri ?? "no path"}, ${existing.modelType ?? "custom_model"}); a version cannot change: give another version, or remove 'version' to take the next number.`,
           ),
         );
       }
-      return { outcome: "reused", version: existing, source };
+      return { outcome: "reused", version: existing, source, modelType };
     }
   } else {
-    const identical = versions.find((v) => !v.isArchived && sameContent(v, source.modelUri, settings.modelType));
-    if (identical) return { outcome: "reused", version: identical, source };
+    const identical = versions.find((v) => !v.isArchived && sameContent(v, source.modelUri, modelType));
+    if (identical) return { outcome: "reused", version: identical, source, modelType };
   }
 
   let gate: GateDecision | undefined;
@@ -67,19 +69,19 @@ export async function registerModel(settings: RegisterSettings, context: Registr
     record = evaluation.record;
     gate.notices.forEach(log);
     log(gate.reason);
-    if (!gate.register) return { outcome: "skipped", source, gate };
+    if (!gate.register) return { outcome: "skipped", source, modelType, gate };
   }
 
   const version = explicit?.value ?? nextVersion(versions);
   const created = await registry.createVersion(name, version, {
     modelUri: source.modelUri,
-    modelType: settings.modelType,
+    modelType,
     ...(source.jobName ? { jobName: source.jobName } : {}),
     ...(settings.description ? { description: settings.description } : {}),
     tags: { ...settings.tags, ...record.tags },
     properties: { ...settings.properties, ...record.properties },
   });
-  return { outcome: "registered", version: created, source, ...(gate ? { gate } : {}) };
+  return { outcome: "registered", version: created, source, modelType, ...(gate ? { gate } : {}) };
 }
 
 /** The log line that says what happened. */

@@ -45,8 +45,11 @@ export interface RegisterSettings {
   source: ModelSource;
   /** Input 'modelName', else the model file's `name`. */
   modelName: SourcedValue;
-  /** Input 'modelType', else the model file's `type`, else `custom_model`. */
-  modelType: ModelType;
+  /**
+   * Input 'modelType', else the model file's `type` (`custom_model` when it has none). Absent:
+   * the type of the job output the model is (`mlflow_model`…), else `custom_model`.
+   */
+  modelType?: ModelType;
   /** Only from a model file: `version`. Absent: the next number after the model's highest. */
   version?: SourcedValue;
   description?: string;
@@ -136,9 +139,9 @@ function readModelName(spec: ModelSpec | undefined): SourcedValue {
   return name;
 }
 
-function readModelType(spec: ModelSpec | undefined): ModelType {
+function readModelType(spec: ModelSpec | undefined): ModelType | undefined {
   const given = input("modelType");
-  if (!given) return spec?.type ?? "custom_model";
+  if (!given) return spec?.type;
   const found = modelTypes.find((type) => type === given.value.toLowerCase());
   if (!found) throw new InputError(`Input 'modelType' is ${quoted(given.value)}; it takes ${modelTypes.join(", ")}.`);
   return found;
@@ -200,7 +203,7 @@ export function readRegisterSettings(): RegisterSettings {
     workspace,
     source,
     modelName,
-    modelType,
+    ...(modelType ? { modelType } : {}),
     ...(version ? { version } : {}),
     ...(description ? { description } : {}),
     tags,

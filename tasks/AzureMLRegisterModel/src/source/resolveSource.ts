@@ -1,10 +1,11 @@
+import type { ModelType } from "../../../common/src/azureml/modelFile";
 import type { JobGateway } from "../../../common/src/jobs/jobGateway";
 import { InputError } from "../../../common/src/errors/inputError";
 import type { SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { quoted } from "../../../common/src/text/printable";
 import type { RegisteredSource } from "../report/registrationSummary";
 import type { ModelRegistry } from "../registry/modelRegistry";
-import type { ModelSource } from "../settings/registerSettings";
+import { type ModelSource, modelTypes } from "../settings/registerSettings";
 import { capitalized, logSafe } from "../text/sentence";
 import { chooseJobOutput, type JobOutputs } from "./defaultJobOutput";
 import { jobOutputUri } from "./jobOutputPath";
@@ -15,6 +16,8 @@ export interface ResolvedSource {
   modelUri: string;
   /** The job that produced the model, recorded as the version's `jobName`. */
   jobName?: string;
+  /** The type of the job output that is the model, when the whole output is and it is typed as one. */
+  outputModelType?: ModelType;
   summary: RegisteredSource;
 }
 
@@ -48,9 +51,12 @@ export async function resolveSource(
       const outputs = await completedJob(jobs, source.job, workspaceName);
       const chosen = chooseJobOutput({ job: source.job, outputs, output: source.output, path: source.path, outputInput: "input 'jobOutput'" });
       log(chosen.reason);
+      const outputType = outputs[chosen.outputName]?.jobOutputType?.toLowerCase();
+      const outputModelType = chosen.pathInOutput === "" ? modelTypes.find((type) => type === outputType) : undefined;
       return {
         modelUri: chosen.uri,
         jobName: source.job.value,
+        ...(outputModelType ? { outputModelType } : {}),
         summary: { kind: "job", jobName: source.job.value, outputName: chosen.outputName, pathInOutput: chosen.pathInOutput, uri: chosen.uri },
       };
     }
