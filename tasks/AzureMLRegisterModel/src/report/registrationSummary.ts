@@ -15,6 +15,8 @@ export interface RegistrationSummary {
   registeredVersion?: string;
   /** The new version's resource id. */
   modelId?: string;
+  /** The version already held these files (a rerun): found and reused, nothing created. */
+  reused?: boolean;
   source: RegisteredSource;
   /** The gate's decision; absent when no gate was set. */
   gate?: GateDecision;
@@ -69,8 +71,9 @@ function gateSection(gate: GateDecision): string[] {
 export function registrationSummaryMarkdown(summary: RegistrationSummary): string {
   const t = markdownText;
   const registered = summary.registeredVersion !== undefined;
+  const state = summary.reused ? "already registered, reused" : "registered";
   const heading = registered
-    ? `### Model ${t(summary.modelName)}: version ${t(summary.registeredVersion ?? "")} registered`
+    ? `### Model ${t(summary.modelName)}: version ${t(summary.registeredVersion ?? "")} ${state}`
     : `### Model ${t(summary.modelName)}: not registered`;
   const link = summary.studioUrl && registered ? markdownLink("open in Azure ML studio", summary.studioUrl) : undefined;
   const rows = [

@@ -1,0 +1,146 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { JobBase } from "@azure/arm-machinelearning";
+import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
+import type { JobOutputState } from "../../../tasks/common/src/jobs/jobGateway";
+import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
+import { runMockTask } from "../../support/mockTaskRun";
+import { emptyJobsState, type InMemoryJobsState, jobsStateFileVariable, readJobsState } from "../support/inMemoryJobGateway";
+import { emptyModelsState, type InMemoryModelsState, modelsStateFileVariable, readModelsState, type StoredVersion } from "./inMemoryModelRegistry";
+
+export const connectionId = "c0ffee00-0000-4000-8000-000000000002";
+export const subscriptionId = "00000000-1111-4222-8333-444444444444";
+export const tenantId = "72f988bf-0000-4000-8000-000000000000";
+export const servicePrincipalKey = "sp-key-that-must-never-be-printed";
+export const resourceGroup = "rg-mlops-dev";
+export const workspaceName = "amlmlopsdev01";
+export const workspaceId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
+
+export interface Scenario {
+  inputs?: Record<string, string>;
+  variables?: Record<string, string>;
+}
+
+/**
+ * The AzureMLRegisterModel task run with MockTestRunner on the in-memory Azure ML (models, job
+ * artifacts, uploads, and the job twin), as an agent would run it for the DEV environment:
+ * NAMESPACE mlopsdev01, so workspace amlmlopsdev01 in rg-mlops-dev.
+ */
+export class RegisterTaskBed {
+  private constructor(readonly workDir: string) {}
+
+  static create(): RegisterTaskBed {
+    const workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "azureml-register-task-")));
+    fs.mkdirSync(path.join(workDir, "agent-temp"));
+    const bed = new RegisterTaskBed(workDir);
+    fs.writeFileSync(bed.modelsFile, JSON.stringify(emptyModelsState()));
+    fs.writeFileSync(bed.jobsFile, JSON.stringify(emptyJobsState()));
+    return bed;
+  }
+
+  get modelsFile(): string {
+    return path.join(this.workDir, "models-state.json");
+  }
+
+  get jobsFile(): string {
+    return path.join(this.workDir, "jobs-state.json");
+  }
+
+  remove(): void {
+    fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  models(): InMemoryModelsState {
+    return readModelsState(this.modelsFile);
+  }
+
+  jobs(): InMemoryJobsState {
+    return readJobsState(this.jobsFile);
+  }
+
+  changeModels(change: (state: InMemoryModelsState) => void): void {
+    const state = this.models();
+    change(state);
+    fs.writeFileSync(this.modelsFile, JSON.stringify(state, null, 2));
+  }
+
+  /** A job that ran (status Completed unless said otherwise), its outputs, and the metrics file it wrote under ./outputs. */
+  addJob(name: string, options: { status?: string; outputs?: Record<string, JobOutputState>; metrics?: unknown } = {}): void {
+    const state = this.jobs();
+    const status = options.status ?? "Completed";
+    const submitted = { properties: { jobType: "Command", experimentName: "train" } } as unknown as JobBase;
+    state.jobs[name] = { submitted, status, script: { statuses: [status], outputs: options.outputs ?? {} } };
+    fs.writeFileSync(this.jobsFile, JSON.stringify(state, null, 2));
+    if (options.metrics !== undefined) {
+      this.changeModels((models) => (models.artifacts[`${name}/outputs/metrics.json`] = JSON.stringify(options.metrics)));
+    }
+  }
+
+  /** A version registered earlier (by a previous run or by hand). */
+  addVersion(model: string, version: string, stored: Partial<StoredVersion> = {}): void {
+    this.changeModels((state) => {
+      (state.models[model] ??= {})[version] = {
+        modelUri: `azureml://jobs/old-${version}/outputs/artifacts/paths/outputs`,
+        modelType: "custom_model",
+        tags: {},
+        properties: {},
+        createdAt: new Date(Date.UTC(2025, 0, Number(version) || 1)).toISOString(),
+        ...stored,
+      };
+    });
+  }
+
+  /** Every Azure call, jobs and models together. */
+  azureCalls(): string[] {
+    return [...this.jobs().calls, ...this.models().calls].map((call) => `${call.operation} ${call.target}`);
+  }
+
+  write(relative: string, content: string | Buffer): string {
+    const file = path.join(this.workDir, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    return file;
+  }
+
+  /** The markdown summaries the task attached to the run. */
+  summaries(): string[] {
+    const folder = path.join(this.workDir, "agent-temp");
+    return fs
+      .readdirSync(folder)
+      .filter((name) => name.startsWith("azureml-register-model-") && name.endsWith(".md"))
+      .map((name) => fs.readFileSync(path.join(folder, name), "utf8"));
+  }
+
+  environment(scenario: Scenario = {}): Record<string, string> {
+    return {
+      ...endpointEnvironment({
+        id: connectionId,
+        url: "https://management.azure.com/",
+        scheme: "ServicePrincipal",
+        parameters: {
+          serviceprincipalid: "11111111-2222-4333-8444-555555555555",
+          serviceprincipalkey: servicePrincipalKey,
+          tenantid: tenantId,
+          authenticationType: "spnKey",
+        },
+        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
+      }),
+      ENVIRONMENT: "DEV",
+      NAMESPACE: "mlopsdev01",
+      RESOURCE_GROUP: resourceGroup,
+      SYSTEM_DEFAULTWORKINGDIRECTORY: this.workDir,
+      BUILD_SOURCESDIRECTORY: this.workDir,
+      AGENT_BUILDDIRECTORY: this.workDir,
+      AGENT_TEMPDIRECTORY: path.join(this.workDir, "agent-temp"),
+      [modelsStateFileVariable]: this.modelsFile,
+      [jobsStateFileVariable]: this.jobsFile,
+      REGISTER_INPUTS: JSON.stringify({ azureSubscription: connectionId, ...scenario.inputs }),
+      ...scenario.variables,
+    };
+  }
+
+  run(scenario: Scenario = {}): Promise<MockTestRunner> {
+    return runMockTask(path.join(__dirname, "registerScenario.js"), this.environment(scenario));
+  }
+}
