@@ -58,7 +58,7 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
 
   function localOnly(context: Mocha.Context): LocalAzure {
     if (!azure) context.skip();
-    return azure as LocalAzure;
+    return azure;
   }
 
   interface Run {

@@ -16,9 +16,9 @@ const quiet = () => undefined;
 const noStorage: StorageBackend = {
   endpointSuffix: "localhost:10000",
   protocol: "https",
-  registerAccount: async () => undefined,
-  forgetAccount: async () => undefined,
-  createContainer: async () => undefined,
+  registerAccount: () => Promise.resolve(),
+  forgetAccount: () => Promise.resolve(),
+  createContainer: () => Promise.resolve(),
 };
 
 /** A URL for the route's template: every parameter gets a value the swaggers' name patterns accept. */

@@ -42,12 +42,12 @@ export class TestServer {
 
   /** Starts on 127.0.0.1; with `tls`, speaks HTTPS with that certificate. */
   static async start(tls?: CertificateAndKey): Promise<TestServer> {
-    let instance: TestServer | undefined;
-    const listener: http.RequestListener = (request, response) => instance?.answer(request, response);
-    const server = tls ? https.createServer({ cert: tls.certificatePem, key: tls.privateKeyPem }, listener) : http.createServer(listener);
+    const server = tls ? https.createServer({ cert: tls.certificatePem, key: tls.privateKeyPem }) : http.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    instance = new TestServer(server, `${tls ? "https" : "http"}://127.0.0.1:${port}`);
+    const instance = new TestServer(server, `${tls ? "https" : "http"}://127.0.0.1:${port}`);
+    // Attached before this turn of the event loop ends, so no request can come before it.
+    server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => instance.answer(request, response));
     return instance;
   }
 

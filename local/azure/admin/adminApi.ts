@@ -29,7 +29,7 @@ const roles: readonly string[] = ["Owner", "Contributor", "Reader"];
  * The emulator's own control surface (not an Azure API): faults, the validator's findings, the
  * request log. Faults never apply here. The token keeps tasks from reaching it by accident.
  */
-export async function handleAdminRequest(exchange: Exchange, dependencies: AdminDependencies): Promise<void> {
+export function handleAdminRequest(exchange: Exchange, dependencies: AdminDependencies): void {
   if (!sameToken(header(exchange, "x-local-azure-admin-token") ?? "", dependencies.token)) {
     sendJson(exchange, 401, { error: { code: "Unauthorized", message: "The x-local-azure-admin-token header is missing or wrong (see connection.json admin.token)." } });
     return;

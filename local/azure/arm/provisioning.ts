@@ -1,6 +1,7 @@
 import { OperationRecord, StoredResource } from "../state/resourceStore";
 import { ArmServices } from "./armServices";
 import { propertiesOf, withProvisioningState } from "./resourceHelpers";
+import { jsonText } from "../state/json";
 
 export interface ProvisioningOptions {
   /** Side effects that must happen before the resource is usable (Azurite learning an account, datastores…). */
@@ -28,20 +29,22 @@ export function defineProvisioning(services: ArmServices, name: string, options:
       if (options.beforeSuccess) resource = await options.beforeSuccess(resource, operation);
       store.put(withProvisioningState(resource, "Succeeded"));
     },
-    fail: async (operation) => {
+    fail: (operation) => {
       const resource = store.get(operation.resourceId);
-      if (!resource) return;
-      switch (options.onFailure ?? "markFailed") {
-        case "markFailed":
-          store.put(withProvisioningState(resource, "Failed"));
-          break;
-        case "remove":
-          store.delete(resource.id);
-          break;
-        case "cannotFail":
-          store.put(withProvisioningState(resource, "Succeeded"));
-          break;
+      if (resource) {
+        switch (options.onFailure ?? "markFailed") {
+          case "markFailed":
+            store.put(withProvisioningState(resource, "Failed"));
+            break;
+          case "remove":
+            store.delete(resource.id);
+            break;
+          case "cannotFail":
+            store.put(withProvisioningState(resource, "Succeeded"));
+            break;
+        }
       }
+      return Promise.resolve();
     },
   });
 }
@@ -60,9 +63,10 @@ export function defineDeletion(services: ArmServices, name: string, options: Del
       if (options.beforeDelete) await options.beforeDelete(resource);
       store.delete(operation.resourceId);
     },
-    fail: async (operation) => {
+    fail: (operation) => {
       const resource = store.get(operation.resourceId);
       if (resource && propertiesOf(resource.body).provisioningState === "Deleting") store.put(withProvisioningState(resource, "Succeeded"));
+      return Promise.resolve();
     },
   });
 }
@@ -70,5 +74,5 @@ export function defineDeletion(services: ArmServices, name: string, options: Del
 /** Resources whose names are global DNS names (storage, key vault, registry): the one with this name, anywhere. */
 export function findByGlobalName(services: ArmServices, type: string, name: string): StoredResource | undefined {
   const wanted = name.toLowerCase();
-  return services.store.ofType(type).find((resource) => String(resource.body.name).toLowerCase() === wanted);
+  return services.store.ofType(type).find((resource) => jsonText(resource.body.name).toLowerCase() === wanted);
 }

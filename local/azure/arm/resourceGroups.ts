@@ -4,7 +4,7 @@ import { ArmServices } from "./armServices";
 import { newStoredResource, propertiesOf, requireBody, tagsOf, touch } from "./resourceHelpers";
 import { availableLocations, isAvailableLocation, normalizeLocation } from "./locations";
 import { isAuthorized } from "./authorization";
-import { JsonObject } from "../state/json";
+import { JsonObject, jsonText } from "../state/json";
 import { StoredResource } from "../state/resourceStore";
 
 const apiVersions = ["2024-03-01"];
@@ -33,13 +33,14 @@ export function resourceGroupRoutes(services: ArmServices): ArmRoute[] {
   operations.defineCompletion(resourceGroupDeletion, {
     succeed: async (operation) => {
       for (const resource of store.under(operation.resourceId)) {
-        if (resource.type.toLowerCase() === "microsoft.storage/storageaccounts") await services.storage.forgetAccount(String(resource.body.name));
+        if (resource.type.toLowerCase() === "microsoft.storage/storageaccounts") await services.storage.forgetAccount(jsonText(resource.body.name));
       }
       store.delete(operation.resourceId);
     },
-    fail: async (operation) => {
+    fail: (operation) => {
       const group = store.get(operation.resourceId);
       if (group) store.put({ ...group, body: { ...group.body, properties: { provisioningState: "Succeeded" } } });
+      return Promise.resolve();
     },
   });
 
@@ -62,12 +63,12 @@ export function resourceGroupRoutes(services: ArmServices): ArmRoute[] {
         const body = requireBody(context);
         const location = body.location;
         if (typeof location !== "string" || !isAvailableLocation(location)) {
-          throw armErrors.locationNotAvailableForResourceGroup(String(location ?? ""), availableLocations);
+          throw armErrors.locationNotAvailableForResourceGroup(jsonText(location), availableLocations);
         }
         const existing = store.get(groupId(context));
         if (existing) {
           if (existing.body.location !== normalizeLocation(location)) {
-            throw armErrors.invalidResourceGroupLocation(String(existing.body.location), location);
+            throw armErrors.invalidResourceGroupLocation(jsonText(existing.body.location), location);
           }
           if (propertiesOf(existing.body).provisioningState === "Deleting") {
             throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${context.params.resourceGroupName}' is in deprovisioning state and cannot perform this operation.`);
@@ -81,11 +82,12 @@ export function resourceGroupRoutes(services: ArmServices): ArmRoute[] {
           return { status: 200, body: view(updated) };
         }
         const id = groupId(context);
+        const normalizedLocation = normalizeLocation(location);
         const resourceBody: JsonObject = {
           id,
           name: context.params.resourceGroupName,
           type: resourceType,
-          location: normalizeLocation(location),
+          location: normalizedLocation,
           properties: { provisioningState: "Succeeded" },
         };
         const tags = tagsOf(body);
@@ -93,7 +95,7 @@ export function resourceGroupRoutes(services: ArmServices): ArmRoute[] {
         if (typeof body.managedBy === "string") resourceBody.managedBy = body.managedBy;
         const created = newStoredResource(context, id, resourceType, resourceBody);
         store.put(created);
-        services.log("info", `resource group ${id} created in ${resourceBody.location}`);
+        services.log("info", `resource group ${id} created in ${normalizedLocation}`);
         return { status: 201, body: view(created) };
       },
     }),
@@ -148,7 +150,7 @@ export function resourceGroupRoutes(services: ArmServices): ArmRoute[] {
           kind: "delete",
           completion: resourceGroupDeletion,
           providerNamespace: "Microsoft.Resources",
-          location: String(group.body.location),
+          location: jsonText(group.body.location),
         });
         return { status: 202, headers: operations.locationHeaders(operation) };
       },

@@ -12,7 +12,7 @@ export function readConnectionFile(path: string): LocalAzureConnection {
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`${path} is not a readable JSON file: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path} is not a readable JSON file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (typeof parsed !== "object" || parsed === null) throw new Error(`${path} must hold a JSON object.`);
   const connection = parsed as Partial<LocalAzureConnection>;

@@ -75,7 +75,7 @@ function issueOidcToken(exchange: Exchange, context: IdentityContext): void {
 }
 
 /** The Azure DevOps side of workload identity federation: the job's OIDC token endpoint and the issuer's discovery. */
-export async function handleDevOpsRequest(exchange: Exchange, context: IdentityContext): Promise<boolean> {
+export function handleDevOpsRequest(exchange: Exchange, context: IdentityContext): boolean {
   const segments = pathSegments(exchange.path);
   if (matchTemplate(oidcTokenTemplate, segments)) {
     if (exchange.path.toLowerCase() !== oidcRequestPath(context).toLowerCase()) {

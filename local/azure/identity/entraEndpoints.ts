@@ -150,7 +150,7 @@ function issueToken(exchange: Exchange, context: IdentityContext, tenant: string
 const noStore = { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" };
 
 /** Microsoft Entra ID: OpenID discovery, signing keys, instance discovery and the token endpoint. */
-export async function handleEntraRequest(exchange: Exchange, context: IdentityContext): Promise<boolean> {
+export function handleEntraRequest(exchange: Exchange, context: IdentityContext): boolean {
   const segments = pathSegments(exchange.path);
   if (segments.length < 2) return false;
   const [tenant, ...rest] = segments;

@@ -29,14 +29,14 @@ function nameOperation(): RequestHandler {
 
 /** Entra, managed identity and Azure DevOps OIDC answer themselves; anything else here is not served. */
 function serveIdentity(identity: IdentityContext): RequestHandler {
-  return async (context) => {
-    const { exchange } = context;
-    const handled =
-      (await handleManagedIdentityRequest(exchange, identity)) ||
-      (await handleDevOpsRequest(exchange, identity)) ||
-      (await handleEntraRequest(exchange, identity));
-    if (!handled) context.answer = { status: 404, body: { error: { code: "NotFound", message: `Nothing is served at ${exchange.method} ${exchange.path}.` } } };
-  };
+  // The endpoints answer synchronously; the executor turns a throw into a rejection, as the chain expects.
+  return (context) =>
+    new Promise<void>((resolve) => {
+      const { exchange } = context;
+      const handled = handleManagedIdentityRequest(exchange, identity) || handleDevOpsRequest(exchange, identity) || handleEntraRequest(exchange, identity);
+      if (!handled) context.answer = { status: 404, body: { error: { code: "NotFound", message: `Nothing is served at ${exchange.method} ${exchange.path}.` } } };
+      resolve();
+    });
 }
 
 export interface IdentityChainDependencies {

@@ -65,7 +65,7 @@ function sameSecret(presented: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function handleManagedIdentityRequest(exchange: Exchange, context: IdentityContext): Promise<boolean> {
+export function handleManagedIdentityRequest(exchange: Exchange, context: IdentityContext): boolean {
   // MSAL appends a slash to the IMDS path it builds from AZURE_POD_IDENTITY_AUTHORITY_HOST.
   const path = exchange.path.replace(/\/+$/, "");
   if (path === imdsTokenPath) {

@@ -19,7 +19,7 @@ export interface DispatcherDependencies {
 export function createDispatcher(dependencies: DispatcherDependencies): (exchange: Exchange) => Promise<void> {
   const { arm, dataPlane, identity, admin } = dependencies;
   return async (exchange) => {
-    if (exchange.path.startsWith(adminPathPrefix)) await handleAdminRequest(exchange, admin);
+    if (exchange.path.startsWith(adminPathPrefix)) handleAdminRequest(exchange, admin);
     else if (ArmPipeline.isArmPath(exchange.path)) await arm.handle(exchange);
     else if (isDataPlanePath(exchange.path)) await dataPlane(exchange);
     else await identity(exchange);

@@ -12,6 +12,18 @@ export function stringProperty(object: JsonObject | undefined, key: string): str
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * A JSON value as text for a message, an id or a name: a string as it is, a number or boolean as
+ * written in JSON, an object or array as JSON, and "" for null/undefined. Stored bodies are typed
+ * JsonValue, and String() would print an object as "[object Object]".
+ */
+export function jsonText(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
 export function objectProperty(object: JsonObject | undefined, key: string): JsonObject | undefined {
   const value = object?.[key];
   return isJsonObject(value) ? value : undefined;

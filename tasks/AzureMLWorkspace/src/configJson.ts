@@ -15,6 +15,6 @@ export function writeConfigJson(file: string, workspace: { subscriptionId: strin
     fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, "utf8");
   } catch (error) {
     const code = error instanceof Error && "code" in error ? String(error.code) : "unknown error";
-    throw new Error(`Writing config.json to ${quoted(file)} (input 'configJsonPath') failed (${code}); the workspace itself is ready.`);
+    throw new Error(`Writing config.json to ${quoted(file)} (input 'configJsonPath') failed (${code}); the workspace itself is ready.`, { cause: error });
   }
 }

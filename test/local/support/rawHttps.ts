@@ -93,7 +93,7 @@ export function rawRequest(target: RawTarget, head: string, body: Buffer | strin
     socket.on("end", finish);
     socket.on("close", finish);
     // A reset after the server answered and closed is expected when a body was cut short.
-    socket.on("error", (error) => {
+    socket.on("error", (error: Error) => {
       if (received.length > 0) finish();
       else if (!settled) {
         settled = true;

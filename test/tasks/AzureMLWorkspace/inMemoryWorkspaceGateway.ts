@@ -34,9 +34,9 @@ export interface InMemoryAzureState {
   /**
    * Operations another client started, by the target of the read that sees them (resource id,
    * workspace name, compute name, group name, lower case): the resource ends in state `then`
-   * (or is gone, for a deletion) once it has been read `reads` more times.
+   * (or is gone, when `then` is "deleted") once it has been read `reads` more times.
    */
-  running?: Record<string, { reads: number; then: string | "deleted" }>;
+  running?: Record<string, { reads: number; then: string }>;
   /** Calls Azure refuses, `times` times, with this error (e.g. 409 AnotherOperationInProgress). */
   faults?: Array<{ operation: string; target: string; times: number; error: { statusCode: number; code: string; message: string } }>;
   calls: Array<{ operation: string; target: string }>;

@@ -61,7 +61,7 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
     assert.match(insights?.request.logAnalyticsWorkspaceId ?? "", /Microsoft\.OperationalInsights\/workspaces\/lamlopsdev01$/);
     assert.equal(Object.values(state.resources).find((r) => r.kind === "keyVault")?.request.tenantId, "72f988bf-0000-4000-8000-000000000000");
 
-    const configJson = JSON.parse(fs.readFileSync(path.join(workDir, ".azureml", "config.json"), "utf8"));
+    const configJson = JSON.parse(fs.readFileSync(path.join(workDir, ".azureml", "config.json"), "utf8")) as unknown;
     assert.deepEqual(configJson, { subscription_id: subscriptionId, resource_group: "rg-mlops-dev", workspace_name: "amlmlopsdev01" });
 
     const summaryCommand = /##vso\[task\.uploadsummary\](.*)/.exec(runner.stdout);

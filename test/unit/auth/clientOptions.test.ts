@@ -31,7 +31,7 @@ function connection(overrides: Partial<ServiceConnection> = {}): ServiceConnecti
 }
 
 const staticCredential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: "arm-token", expiresOnTimestamp: Date.now() + 3600_000 }),
+  getToken: (): Promise<AccessToken> => Promise.resolve({ token: "arm-token", expiresOnTimestamp: Date.now() + 3600_000 }),
 };
 
 describe("azureClientOptions", () => {

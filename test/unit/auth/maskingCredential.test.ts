@@ -7,9 +7,9 @@ import { captureTaskLibOutput, maskedValues } from "../../support/taskLibEnviron
 function scriptedCredential(tokens: Array<string | null>): TokenCredential {
   let next = 0;
   return {
-    getToken: async (): Promise<AccessToken | null> => {
+    getToken: (): Promise<AccessToken | null> => {
       const token = tokens[next++] ?? null;
-      return token === null ? null : { token, expiresOnTimestamp: Date.now() + 3_600_000 };
+      return Promise.resolve(token === null ? null : { token, expiresOnTimestamp: Date.now() + 3_600_000 });
     },
   };
 }

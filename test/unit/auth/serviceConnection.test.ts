@@ -85,7 +85,7 @@ describe("readServiceConnection", () => {
     assert.ok(!unmaskedLines.some((line) => line.includes("sp-secret-value-1")), "the secret must not be written anywhere else, debug log included");
   });
 
-  it("falls back to the public cloud's authority, audience and name when the connection does not give them", async () => {
+  it("falls back to the public cloud's authority, audience and name when the connection does not give them", () => {
     given(endpoint({ data: {} }));
 
     const connection = readServiceConnection(INPUT);
@@ -97,7 +97,7 @@ describe("readServiceConnection", () => {
     assert.equal(connection.scopeLevel, undefined);
   });
 
-  it("takes activeDirectoryAuthority when environmentAuthorityUrl is absent, and an unknown ARM URL as its own audience", async () => {
+  it("takes activeDirectoryAuthority when environmentAuthorityUrl is absent, and an unknown ARM URL as its own audience", () => {
     given(endpoint({ url: "https://arm.local.test:8443/", data: { activeDirectoryAuthority: "https://login.local.test:8443/" } }));
 
     const connection = readServiceConnection(INPUT);
@@ -130,7 +130,7 @@ describe("readServiceConnection", () => {
     );
   });
 
-  it("reads workload identity federation and managed identity connections, which carry no secret", async () => {
+  it("reads workload identity federation and managed identity connections, which carry no secret", () => {
     given(endpoint({ scheme: "WorkloadIdentityFederation", parameters: { tenantid: "t-2", serviceprincipalid: "c-2" } }));
     const federated = readServiceConnection(INPUT);
     restore?.();
@@ -146,7 +146,7 @@ describe("readServiceConnection", () => {
     assert.equal(managed.tenantId, "t-3");
   });
 
-  it("accepts the scheme in any case, and takes a connection without one as a service principal", async () => {
+  it("accepts the scheme in any case, and takes a connection without one as a service principal", () => {
     given(endpoint({ scheme: "serviceprincipal" }));
     assert.equal(readServiceConnection(INPUT).scheme, "ServicePrincipal");
     restore?.();

@@ -10,7 +10,7 @@ import { TestCertificateAuthority } from "../../support/testCertificates";
 const subscriptionId = "00000000-1111-4222-8333-444444444444";
 const group = `/subscriptions/${subscriptionId}/resourceGroups/rg-mlops-dev`;
 const workspacePath = `${group}/providers/Microsoft.MachineLearningServices/workspaces/amlmlopsdev01`;
-const credential: TokenCredential = { getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const credential: TokenCredential = { getToken: () => Promise.resolve({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 
 interface ArmBody {
   location?: string;

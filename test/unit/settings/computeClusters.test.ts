@@ -9,10 +9,10 @@ describe("compute cluster YAML", () => {
       "input",
     );
     assert.deepEqual(
-      clusters.map(({ source: _source, ...rest }) => rest),
+      clusters,
       [
-        { name: "cpu-cluster", size: "Standard_DS3_v2", minInstances: 1, maxInstances: 4, idleSecondsBeforeScaleDown: 300, tier: "low_priority", description: undefined },
-        { name: "gpu", size: "Standard_DS3_v2", minInstances: 0, maxInstances: 4, idleSecondsBeforeScaleDown: 120, tier: "dedicated", description: undefined },
+        { name: "cpu-cluster", size: "Standard_DS3_v2", minInstances: 1, maxInstances: 4, idleSecondsBeforeScaleDown: 300, tier: "low_priority", description: undefined, source: "input item 1" },
+        { name: "gpu", size: "Standard_DS3_v2", minInstances: 0, maxInstances: 4, idleSecondsBeforeScaleDown: 120, tier: "dedicated", description: undefined, source: "input item 2" },
       ],
     );
   });
@@ -31,6 +31,8 @@ describe("compute cluster YAML", () => {
     ["- name: cpu\n  max_instances: 0", /max_instances \(0\) must be at least 1/],
     ["- name: cpu\n  min_instances: -1", /'min_instances' must be a whole number of 0 or more/],
     ["- name: cpu\n  min_instances: 1.5", /'min_instances' must be a whole number/],
+    ["- name: cpu\n  min_instances: {nodes: 1}", /'min_instances' must be a whole number of 0 or more, up to \d+, not '\{"nodes":1\}'\./],
+    ["- name: [cpu, gpu]", /'\["cpu","gpu"\]' is not a valid compute cluster name/],
     ["- name: cpu\n  size: 'Standard DS3'", /size 'Standard DS3' is not a VM size name/],
     ["- 42", /item 1 is not a mapping/],
     ["- name: cpu\n  vm_size: x", /unknown key 'vm_size'/],

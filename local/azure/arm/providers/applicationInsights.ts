@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../armRoute";
 import { ArmError, armErrors } from "../armErrors";
 import { ArmServices } from "../armServices";
-import { isJsonObject, JsonObject } from "../../state/json";
+import { isJsonObject, JsonObject, jsonText } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, tagsOf, touch } from "../resourceHelpers";
 
@@ -40,7 +40,7 @@ export function applicationInsightsRoutes(services: ArmServices): ArmRoute[] {
     const id = componentId(context);
     const existing = store.get(id);
     if (existing) {
-      if (existing.body.location !== location) throw armErrors.invalidResourceLocation(context.params.resourceName, String(existing.body.location), location);
+      if (existing.body.location !== location) throw armErrors.invalidResourceLocation(context.params.resourceName, jsonText(existing.body.location), location);
       const updated = touch(existing, context);
       updated.body = { ...existing.body, kind, properties: { ...propertiesOf(existing.body), ...requested } };
       const tags = tagsOf(body);

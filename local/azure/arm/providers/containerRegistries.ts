@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../armRoute";
 import { ArmError } from "../armErrors";
 import { ArmServices } from "../armServices";
-import { isJsonObject, JsonObject } from "../../state/json";
+import { isJsonObject, JsonObject, jsonText } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../resourceHelpers";
 import { defineDeletion, defineProvisioning, findByGlobalName, needsReprovisioning } from "../provisioning";
@@ -135,7 +135,7 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
         if (!registry) return { status: 204 };
         operations.refuseWhileRunning(registry.id);
         store.put({ ...registry, body: { ...registry.body, properties: { ...propertiesOf(registry.body), provisioningState: "Deleting" } } });
-        const operation = operations.start({ context, resourceId: registry.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.ContainerRegistry", location: String(registry.body.location) });
+        const operation = operations.start({ context, resourceId: registry.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.ContainerRegistry", location: jsonText(registry.body.location) });
         return { status: 202, headers: operations.locationHeaders(operation) };
       },
     }),
@@ -153,7 +153,7 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
           throw new ArmError(400, "AdminUserDisabled", `Admin user is disabled for registry '${context.params.registryName}'.`);
         }
         const passwords = Array.isArray(registry.secrets.passwords) ? registry.secrets.passwords.map(String) : [];
-        return { status: 200, body: { username: String(registry.body.name), passwords: passwords.map((value, index) => ({ name: index === 0 ? "password" : "password2", value })) } };
+        return { status: 200, body: { username: jsonText(registry.body.name), passwords: passwords.map((value, index) => ({ name: index === 0 ? "password" : "password2", value })) } };
       },
     }),
   ];

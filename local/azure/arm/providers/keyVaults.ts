@@ -1,7 +1,7 @@
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../armRoute";
 import { ArmError } from "../armErrors";
 import { ArmServices } from "../armServices";
-import { isJsonObject, JsonObject, withoutKey } from "../../state/json";
+import { isJsonObject, JsonObject, jsonText, withoutKey } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch } from "../resourceHelpers";
 import { defineProvisioning, findByGlobalName } from "../provisioning";
@@ -149,13 +149,13 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
         if (!vault) return { status: 204 };
         store.delete(vault.id);
         // Soft delete: the name stays reserved until the vault is purged.
-        const location = String(vault.body.location);
-        const deletedId = `/subscriptions/${context.params.subscriptionId}/providers/Microsoft.KeyVault/locations/${location}/deletedVaults/${String(vault.body.name)}`;
+        const location = jsonText(vault.body.location);
+        const deletedId = `/subscriptions/${context.params.subscriptionId}/providers/Microsoft.KeyVault/locations/${location}/deletedVaults/${jsonText(vault.body.name)}`;
         const now = new Date();
         store.put(
           newStoredResource(context, deletedId, deletedType, {
             id: deletedId,
-            name: String(vault.body.name),
+            name: jsonText(vault.body.name),
             type: deletedType,
             properties: {
               vaultId: vault.id,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../armRoute";
 import { armErrors } from "../armErrors";
 import { ArmServices } from "../armServices";
-import { isJsonObject, JsonObject } from "../../state/json";
+import { isJsonObject, JsonObject, jsonText } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../resourceHelpers";
 import { defineDeletion, defineProvisioning, needsReprovisioning } from "../provisioning";
@@ -40,7 +40,7 @@ export function logAnalyticsWorkspaceRoutes(services: ArmServices): ArmRoute[] {
     const existing = store.get(id);
     const now = new Date().toISOString();
     if (existing) {
-      if (existing.body.location !== location) throw armErrors.invalidResourceLocation(context.params.workspaceName, String(existing.body.location), location);
+      if (existing.body.location !== location) throw armErrors.invalidResourceLocation(context.params.workspaceName, jsonText(existing.body.location), location);
       operations.refuseWhileRunning(existing.id);
       const updated = touch(existing, context);
       updated.body = { ...existing.body, properties: { ...propertiesOf(existing.body), ...requested, modifiedDate: now } };

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../armRoute";
 import { ArmError } from "../armErrors";
 import { ArmServices } from "../armServices";
-import { isJsonObject, JsonObject } from "../../state/json";
+import { isJsonObject, JsonObject, jsonText } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, tagsOf, touch } from "../resourceHelpers";
 import { defineProvisioning, findByGlobalName } from "../provisioning";
@@ -45,7 +45,7 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
   defineProvisioning(services, creation, {
     onFailure: "remove",
     beforeSuccess: async (resource) => {
-      await storage.registerAccount(String(resource.body.name), storageAccountKeys(resource));
+      await storage.registerAccount(jsonText(resource.body.name), storageAccountKeys(resource));
       return resource;
     },
   });
@@ -74,7 +74,7 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
 
     if (existing) {
       if (existing.body.location !== location) {
-        throw new ArmError(409, "InvalidResourceLocation", `The resource '${name}' already exists in location '${String(existing.body.location)}' in resource group '${context.params.resourceGroupName}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
+        throw new ArmError(409, "InvalidResourceLocation", `The resource '${name}' already exists in location '${jsonText(existing.body.location)}' in resource group '${context.params.resourceGroupName}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
       }
       const running = store.inProgressOperationFor(existing.id);
       // Storage treats a repeated create as the same request: the caller joins the running operation.
@@ -188,7 +188,7 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
         const account = store.get(accountId(context));
         if (!account) return { status: 204 };
         store.delete(account.id);
-        await storage.forgetAccount(String(account.body.name));
+        await storage.forgetAccount(jsonText(account.body.name));
         return { status: 200 };
       },
     }),
@@ -202,7 +202,7 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
       scope: "pathParent",
       handler: (context) => {
         const account = find(context);
-        const created = String(propertiesOf(account.body).creationTime ?? account.createdAt);
+        const created = jsonText(propertiesOf(account.body).creationTime ?? account.createdAt);
         return {
           status: 200,
           body: { keys: storageAccountKeys(account).map((value, index) => ({ creationTime: created, keyName: `key${index + 1}`, value, permissions: "Full" })) },

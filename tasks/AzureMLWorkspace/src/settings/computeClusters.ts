@@ -1,6 +1,6 @@
 import { InputError } from "../../../common/src/errors/inputError";
 import { nameRules } from "../../../common/src/naming/azureNameRules";
-import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
+import { abbreviated, hasControlCharacter, quoted } from "../../../common/src/text/printable";
 import { loadYaml } from "../../../common/src/yaml/safeYaml";
 
 /** One AmlCompute cluster, in the terms of the `az ml compute` YAML schema. */
@@ -34,11 +34,16 @@ function isMap(value: unknown): value is YamlMap {
  */
 const int32Max = 2_147_483_647;
 
+/** A YAML value as a refusal shows it: a mapping or a list as JSON rather than "[object Object]". */
+function shownValue(value: unknown): string {
+  if (typeof value === "string") return quoted(value);
+  return quoted(abbreviated(typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)));
+}
+
 function wholeNumber(value: unknown, key: string, where: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > int32Max) {
-    const shown = typeof value === "string" ? quoted(value) : `'${String(value)}'`;
-    throw new InputError(`${where}: '${key}' must be a whole number of 0 or more, up to ${int32Max}, not ${shown}.`);
+    throw new InputError(`${where}: '${key}' must be a whole number of 0 or more, up to ${int32Max}, not ${shownValue(value)}.`);
   }
   return value;
 }
@@ -62,7 +67,7 @@ function readCluster(entry: unknown, where: string): ComputeClusterSpec {
   }
   if (entry.name === undefined || entry.name === null) throw new InputError(`${where} has no 'name'.`);
   if (typeof entry.name !== "string" || !nameRules.computeCluster.test(entry.name.trim())) {
-    const shown = typeof entry.name === "string" ? quoted(entry.name.trim()) : `'${String(entry.name)}'`;
+    const shown = shownValue(typeof entry.name === "string" ? entry.name.trim() : entry.name);
     throw new InputError(`${where}: ${shown} is not a valid compute cluster name: ${nameRules.computeCluster.description}.`);
   }
   const name = entry.name.trim();

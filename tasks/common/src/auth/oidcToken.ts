@@ -59,7 +59,7 @@ export async function requestOidcToken(source: OidcTokenSource, httpClient: Http
   try {
     response = await pipeline.sendRequest(httpClient, request);
   } catch (error) {
-    throw new Error(`${failure(source)}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${failure(source)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const succeeded = response.status >= 200 && response.status < 300;
   const token = succeeded ? oidcTokenIn(response.bodyAsText) : undefined;

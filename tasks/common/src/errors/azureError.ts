@@ -13,7 +13,7 @@ interface AzureErrorShape {
 }
 
 function asShape(error: unknown): AzureErrorShape {
-  if (error && typeof error === "object") return error as AzureErrorShape;
+  if (error && typeof error === "object") return error;
   return { message: String(error) };
 }
 

@@ -37,7 +37,7 @@ function readProxy(): AgentHttpSettings["proxy"] {
     configuration = tl.getHttpProxyConfiguration();
   } catch (error) {
     // task-lib parses Agent.ProxyBypassList as JSON and lets a SyntaxError escape.
-    throw new Error(`The agent's proxy bypass list (Agent.ProxyBypassList) is not a JSON array of patterns: ${messageOf(error)}`);
+    throw new Error(`The agent's proxy bypass list (Agent.ProxyBypassList) is not a JSON array of patterns: ${messageOf(error)}`, { cause: error });
   }
   if (!configuration) return undefined;
 
@@ -87,7 +87,7 @@ function readCaFile(path: string): string {
   try {
     contents = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`The agent's CA certificate file (Agent.CAInfo) '${path}' could not be read: ${messageOf(error)}`);
+    throw new Error(`The agent's CA certificate file (Agent.CAInfo) '${path}' could not be read: ${messageOf(error)}`, { cause: error });
   }
   if (!contents.includes("-----BEGIN CERTIFICATE-----")) {
     throw new Error(`The agent's CA certificate file (Agent.CAInfo) '${path}' holds no PEM certificate.`);
