@@ -79,7 +79,8 @@ export async function runTrainTask(): Promise<void> {
   const studio = submitted.studioUrl ?? studioUrl(connection.cloud, workspace.id, connection.tenantId, `runs/${name}`);
   log(`Submitted job '${name}' to experiment '${job.experimentName}' on ${computeText(settings)} compute (status ${submitted.status}).`);
   log(`Studio: ${studio}`);
-  setOutputs({ jobName: name, jobStatus: submitted.status, studioUrl: studio });
+  // The status is set once, when the task knows it for good; the name and URL at once, for a later step even if the wait fails.
+  setOutputs({ jobName: name, studioUrl: studio });
 
   const summary: TrainSummary = {
     jobName: name,
@@ -92,6 +93,7 @@ export async function runTrainTask(): Promise<void> {
     metrics: {},
   };
   if (!settings.wait) {
+    setOutputs({ jobStatus: submitted.status });
     uploadRunSummary("azureml-train", trainSummaryMarkdown(summary));
     tl.setResult(tl.TaskResult.Succeeded, `Job '${name}' submitted; not waiting for it (input 'wait' is false).`);
     return;

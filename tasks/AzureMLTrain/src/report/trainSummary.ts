@@ -18,7 +18,7 @@ export interface TrainSummary {
 
 /** Characters that would make markdown out of a name: shown as themselves. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!~-]/g, (char) => `\\${char}`).replace(/\r?\n/g, " ");
+  return text.replace(/[\\`*_[\]<>~]/g, (char) => `\\${char}`).replace(/\r?\n/g, " ");
 }
 
 export function formatDuration(seconds: number): string {
