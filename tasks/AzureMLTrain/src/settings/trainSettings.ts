@@ -173,6 +173,11 @@ function applyOverrides(job: CommandJobSpec): string[] {
 function applyConfiguration(job: CommandJobSpec, environment: EnvironmentSettings): TrainTaskSettings["configuration"] {
   const loaded = readConfigurationInputs(environment.environment);
   if (loaded === undefined) {
+    const section = tl.getInput("configurationSection", false)?.trim();
+    if (section)
+      tl.warning(
+        `Input 'configurationSection' is '${section}', but there is no configuration file for this environment: the command runs without configuration values.`,
+      );
     job.command = applyConfigurationToCommand(job.command, {}, job.commandLocation).command;
     return undefined;
   }
