@@ -7,7 +7,7 @@ import { generateJobName } from "../../../tasks/AzureMLTrain/src/submission/jobN
 describe("AzureMLTrain: settings, names, tags and summary", () => {
   describe("the default experiment", () => {
     it("is the pipeline's name made a valid experiment name", () => {
-      assert.equal(defaultExperimentName("Churn training (nightly)", "/s/ml/job.yml"), "Churn_training_nightly_");
+      assert.equal(defaultExperimentName("Churn training (nightly)", "/s/ml/job.yml"), "Churn_training_nightly");
       assert.equal(defaultExperimentName("ml-ops_2", "/s/ml/job.yml"), "ml-ops_2");
       assert.equal(defaultExperimentName("  ", "/s/ml/job.yml"), "ml", "no pipeline name: the job file's folder");
       assert.equal(defaultExperimentName(undefined, "/job.yml"), "Default");

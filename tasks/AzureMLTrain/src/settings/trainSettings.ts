@@ -64,7 +64,7 @@ function jobFilePath(): string {
 export function defaultExperimentName(definitionName: string | undefined, jobFile: string): string {
   const fromPipeline = (definitionName ?? "")
     .replace(/[^A-Za-z0-9_-]+/g, "_")
-    .replace(/^[_-]+/, "")
+    .replace(/^[_-]+|_+$/g, "")
     .slice(0, 255);
   if (fromPipeline !== "") return fromPipeline;
   const fromFolder = path
