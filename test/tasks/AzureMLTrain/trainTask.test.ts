@@ -219,6 +219,14 @@ describe("AzureMLTrain task (MockTestRunner, in-memory Azure ML)", function () {
       assertNoAzureCall();
     });
 
+    it("a configuration placeholder in the command when there is no configuration file", async () => {
+      bed.write("ml/job.yml", "command: python train.py --lr ${{configuration.alpha}}\nenvironment: azureml:sklearn:3\n");
+      const runner = await bed.run();
+      assert.ok(runner.failed);
+      assert.match(failureMessage(runner), /job\.yml:1: the command uses \$\{\{configuration\.alpha\}\}, but no configuration file was found/);
+      assertNoAzureCall();
+    });
+
     it("a missing job file", async () => {
       const runner = await bed.run({ inputs: { jobFile: "ml/missing.yml" } });
       assert.ok(runner.failed);

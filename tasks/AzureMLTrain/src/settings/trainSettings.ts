@@ -167,8 +167,8 @@ function applyOverrides(job: CommandJobSpec): string[] {
 /**
  * The configuration's values for this job (input `configurationSection`) applied to the command:
  * as `${{configuration.<name>}}` placeholders where the command has them, else appended as
- * arguments. Applied also without a configuration file (with no values), so that a command that
- * uses a placeholder fails here, by name, rather than on the compute.
+ * arguments. Without a configuration file, a command that uses a placeholder fails here, by
+ * name, rather than on the compute.
  */
 function applyConfiguration(job: CommandJobSpec, environment: EnvironmentSettings): TrainTaskSettings["configuration"] {
   const loaded = readConfigurationInputs(environment.environment);
@@ -178,7 +178,13 @@ function applyConfiguration(job: CommandJobSpec, environment: EnvironmentSetting
       tl.warning(
         `Input 'configurationSection' is '${section}', but there is no configuration file for this environment: the command runs without configuration values.`,
       );
-    job.command = applyConfigurationToCommand(job.command, {}, job.commandLocation).command;
+    const placeholder = /\$\{\{\s*configuration\.[^}\s]*\s*\}\}/.exec(job.command);
+    if (placeholder !== null) {
+      throw new InputError(
+        `${job.commandLocation}: the command uses ${placeholder[0]}, but no configuration file was found: ` +
+          "set variable ENVIRONMENT (the task reads <configurationDirectory>/configuration-<env>.yml) or input 'configurationFile'.",
+      );
+    }
     return undefined;
   }
   const section = selectConfigurationSection(loaded.values, tl.getInput("configurationSection", false), loaded.files);
