@@ -98,6 +98,19 @@ describe("AzureMLTrain: resolving a job's compute, environment, code and inputs"
     });
   });
 
+  it("uploads a local Docker build context and builds the environment from its blob URI", async () => {
+    folder.write("docker/Dockerfile", "FROM python:3.10\n");
+    const { outcomes } = await resolve("command: x\nenvironment:\n  build:\n    path: docker\n");
+    assert.match(outcomes.environment, /\(created\)$/);
+    const created = Object.values(readAssetsState(stateFile).environments)[0].body.properties;
+    assert.match(
+      created.build?.contextUri ?? "",
+      /^https:\/\/sainmemory\.blob\.core\.windows\.net\/azureml-blobstore-0000\/LocalUpload\/[0-9a-f]{32}\/docker\/$/,
+    );
+    assert.equal(created.build?.dockerfilePath, "Dockerfile");
+    assert.ok(calls("upload").some((blob) => blob.endsWith("/docker/Dockerfile")));
+  });
+
   describe("code", () => {
     it("uploads a local code folder once, honouring .amlignore, and reuses the same code asset while it is unchanged", async () => {
       folder.write("src/train.py", "print('hi')\n");

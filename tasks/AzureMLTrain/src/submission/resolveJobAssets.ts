@@ -156,9 +156,10 @@ export class JobAssetResolver {
   private async inlineEnvironment(environment: InlineEnvironment): Promise<{ id: string; outcome: string }> {
     let contextUri: string | undefined;
     if (environment.build?.context.kind === "localPath") {
-      const { result, datastore } = await this.upload(environment.build.context.path, `the environment's build context '${environment.build.context.path}'`);
-      this.log(describeUpload(result, "Build context", datastore));
-      contextUri = `azureml://datastores/${datastore}/paths/${result.prefix}/`;
+      const { result, location } = await this.upload(environment.build.context.path, `the environment's build context '${environment.build.context.path}'`);
+      this.log(describeUpload(result, "Build context", location));
+      // The swagger's BuildContext.contextUri takes a blob URI, as azure-ai-ml gives it.
+      contextUri = `${location}/${result.prefix}/`;
     }
     const body = inlineEnvironmentBody(environment, contextUri);
     const version = anonymousEnvironmentVersion(body);
