@@ -12,6 +12,12 @@ export interface ScriptedJob {
   logs?: Record<string, string[]>;
   error?: ServiceError;
   outputs?: Record<string, JobOutputState>;
+  /**
+   * When the last status is an active one (Running…), the job stays there: following it waits
+   * until someone cancels it or the follower stops, as a long job does. Without it, following
+   * ends after the script.
+   */
+  holdLastStatus?: boolean;
 }
 
 export interface InMemoryJob {
@@ -99,6 +105,14 @@ export class InMemoryJobGateway implements JobGateway {
         }
       }
       if (!isActiveJobStatus(next)) return;
+    }
+    while (job.script.holdLastStatus === true && !options.signal?.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const status = readJobsState(this.file).jobs[name].status;
+      if (!isActiveJobStatus(status)) {
+        yield { type: "status", status };
+        return;
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { HttpPipelineOptions } from "../../http/clientOptions";
 import { apiVersions } from "../apiVersions";
+import { repairJobIoDiscriminators } from "./jobIoDiscriminators";
 
 /** Everything an Azure Resource Manager client needs: who we are, where ARM is, how to reach it. */
 export interface ArmClientSetup {
@@ -29,7 +30,9 @@ function modularClientOptions(setup: ArmClientSetup, apiVersion: string) {
 }
 
 export function machineLearningClient(setup: ArmClientSetup): AzureMachineLearningWorkspaces {
-  return new AzureMachineLearningWorkspaces(setup.credential, setup.subscriptionId, coreClientOptions(setup, apiVersions.machineLearning));
+  const client = new AzureMachineLearningWorkspaces(setup.credential, setup.subscriptionId, coreClientOptions(setup, apiVersions.machineLearning));
+  repairJobIoDiscriminators(client);
+  return client;
 }
 
 export function resourceClient(setup: ArmClientSetup): ResourceManagementClient {
