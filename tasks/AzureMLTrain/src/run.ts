@@ -1,6 +1,7 @@
 import * as tl from "azure-pipelines-task-lib/task";
 import { studioUrl } from "../../common/src/azure/studioUrl";
 import { inLogGroup, logSection } from "../../common/src/log/logGroup";
+import { lastJobNameVariable } from "../../common/src/jobs/lastJobName";
 import { setOutputs } from "../../common/src/log/outputVariables";
 import { uploadRunSummary } from "../../common/src/log/runSummary";
 import { parseMetrics, trainSummaryMarkdown, type TrainSummary } from "./report/trainSummary";
@@ -81,6 +82,8 @@ export async function runTrainTask(): Promise<void> {
   log(`Studio: ${studio}`);
   // The status is set once, when the task knows it for good; the name and URL at once, for a later step even if the wait fails.
   setOutputs({ jobName: name, studioUrl: studio });
+  // A plain job variable too: AzureMLRegisterModel in a later step of the same job takes it as its default jobName.
+  tl.setVariable(lastJobNameVariable, name);
 
   const summary: TrainSummary = {
     jobName: name,

@@ -14,9 +14,8 @@ import { hasControlCharacter, quoted } from "../../../common/src/text/printable"
 import { type GateInputs, type GateSettings, readGateSettings } from "../gate/gateSettings";
 import { checkPathInOutput, checkReferenceName } from "../source/jobOutputPath";
 import { capitalized } from "../text/sentence";
+import { lastJobNameVariable } from "../../../common/src/jobs/lastJobName";
 
-/** The variable an AzureMLTrain step sets to the job it submitted; the default of input 'jobName'. */
-export const lastJobVariable = "AZUREML_LAST_JOB_NAME";
 
 export const modelTypes: readonly ModelType[] = ["custom_model", "mlflow_model", "triton_model"];
 
@@ -80,10 +79,10 @@ function localFile(value: SourcedValue, what: string): SourcedValue {
 
 function readSource(kind: string): ModelSource {
   if (kind === "jobOutput") {
-    const job = firstValue({ input: "jobName" }, { variable: lastJobVariable });
+    const job = firstValue({ input: "jobName" }, { variable: lastJobNameVariable });
     if (!job) {
       throw new InputError(
-        `Input 'jobName' is empty and no AzureMLTrain step ran before in this job (variable ${lastJobVariable} is not set): name the job whose output holds the model.`,
+        `Input 'jobName' is empty and no AzureMLTrain step ran before in this job (variable ${lastJobNameVariable} is not set): name the job whose output holds the model.`,
       );
     }
     checkReferenceName(job.value, "job name", job.source);
