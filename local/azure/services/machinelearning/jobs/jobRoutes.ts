@@ -1,5 +1,6 @@
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
 import { ArmError } from "../../../arm/armErrors";
+import { HeaderMap } from "../../../http/exchange";
 import { ArmServices } from "../../../arm/armServices";
 import { defineDeletion } from "../../../arm/provisioning";
 import { newStoredResource, requireBody, systemData, touch } from "../../../arm/resourceHelpers";
@@ -41,6 +42,12 @@ function immutablePart(properties: JsonObject): string {
   return canonical(copy);
 }
 
+/** The swagger bounds the Retry-After of job cancels and deletes to 10–600 seconds. */
+function swaggerRetryAfter(headers: HeaderMap): HeaderMap {
+  const seconds = Number(headers["Retry-After"]);
+  return { ...headers, "Retry-After": String(Math.min(600, Math.max(10, Number.isFinite(seconds) ? seconds : 10))) };
+}
+
 function isTerminal(job: StoredResource): boolean {
   return terminalStatuses.includes(textOf(propertiesOf(job).status) as JobStatus);
 }
@@ -78,9 +85,15 @@ export function jobRoutes(services: ArmServices): ArmRoute[] {
     const requested = isJsonObject(body.properties) ? body.properties : {};
     const id = jobId(context);
     const existing = store.get(id);
+    const storage = new WorkspaceStorage(store, services.storage, workspace);
+    const { properties, references } = new JobDefinition(store, workspace, storage).resolve(
+      context.params.id,
+      requested,
+      studioEndpoint(workspace, context.params.id),
+    );
     if (existing) {
-      const original = jobs.requestedProperties(existing) ?? propertiesOf(existing);
-      if (immutablePart(requested) !== immutablePart(original)) {
+      // Compared as stored (defaults filled in), so a job read back with GET can be sent again.
+      if (immutablePart(properties) !== immutablePart(propertiesOf(existing))) {
         throw new ArmError(
           400,
           "UserError",
@@ -88,22 +101,16 @@ export function jobRoutes(services: ArmServices): ArmRoute[] {
         );
       }
       const updated = touch(existing, context);
-      const properties = { ...propertiesOf(existing) };
-      for (const field of mutableJobFields) if (field in requested) properties[field] = requested[field];
-      updated.body = { ...existing.body, properties };
+      const current = { ...propertiesOf(existing) };
+      for (const field of mutableJobFields) if (field in requested) current[field] = requested[field];
+      updated.body = { ...existing.body, properties: current };
       store.put(updated);
       return { status: 200, body: view(updated) };
     }
-    const storage = new WorkspaceStorage(store, services.storage, workspace);
-    const { properties, references } = new JobDefinition(store, workspace, storage).resolve(
-      context.params.id,
-      requested,
-      studioEndpoint(workspace, context.params.id),
-    );
     const created = newStoredResource(context, id, jobType, { id, name: context.params.id, type: jobType, properties });
     store.put(created);
     const answer = view(store.get(id) ?? created);
-    jobs.submit(workspace, created, references, requested);
+    jobs.submit(workspace, created, references);
     return { status: 201, body: answer };
   };
 
@@ -121,7 +128,7 @@ export function jobRoutes(services: ArmServices): ArmRoute[] {
       providerNamespace: "Microsoft.MachineLearningServices",
       location,
     });
-    return { status: 202, headers: operations.locationHeaders(operation) };
+    return { status: 202, headers: swaggerRetryAfter(operations.locationHeaders(operation)) };
   };
 
   const remove = (context: ArmRequestContext): ArmResult => {
@@ -138,7 +145,7 @@ export function jobRoutes(services: ArmServices): ArmRoute[] {
       providerNamespace: "Microsoft.MachineLearningServices",
       location,
     });
-    return { status: 202, headers: { ...operations.locationHeaders(operation), "x-ms-async-operation-timeout": "PT1H" } };
+    return { status: 202, headers: { ...swaggerRetryAfter(operations.locationHeaders(operation)), "x-ms-async-operation-timeout": "PT1H" } };
   };
 
   const list = (context: ArmRequestContext): ArmResult => {

@@ -29,8 +29,6 @@ interface RunState {
   startTimeUtc?: string;
   endTimeUtc?: string;
   error?: RunError;
-  /** The properties as the creator sent them: what a later PUT is compared with. */
-  requested?: JsonObject;
   target?: string;
   /** Someone asked for the cancel (as opposed to the local Azure stopping). */
   cancelRequested?: boolean;
@@ -59,7 +57,7 @@ function propertiesOf(resource: StoredResource): JsonObject {
 
 function runStateOf(resource: StoredResource): RunState {
   const run: unknown = resource.secrets.run;
-  return isJsonObject(run) ? (run as RunState) : {};
+  return isJsonObject(run) ? (run) : {};
 }
 
 /**
@@ -129,11 +127,11 @@ export class MachineLearningJobs {
   }
 
   /** Records a new job (NotStarted) in run history and starts it. */
-  submit(workspace: StoredResource, job: StoredResource, references: JobReferences, requested: JsonObject): JobRun {
+  submit(workspace: StoredResource, job: StoredResource, references: JobReferences): JobRun {
     const { store, storage: backend } = this.settings;
     const jobName = textOf(job.body.name);
     const jobId = job.id;
-    const state: RunState = { requested, target: references.computeName };
+    const state: RunState = { target: references.computeName };
     store.put({ ...job, secrets: { ...job.secrets, run: stateJson(state) } });
     this.publish(store.get(jobId) ?? job, workspace.id);
     const storage = new WorkspaceStorage(store, backend, workspace);
@@ -219,11 +217,6 @@ export class MachineLearningJobs {
   /** A job the engine no longer runs (after a restart, or a cancel before it started) ends Canceled here. */
   markCanceled(job: StoredResource, workspaceId: string): void {
     this.update(job.id, workspaceId, "Canceled", { name: textOf(job.body.name), status: "Canceled", endTime: new Date() });
-  }
-
-  /** The properties the creator sent for a job, to compare a later PUT with. */
-  requestedProperties(job: StoredResource): JsonObject | undefined {
-    return runStateOf(job).requested;
   }
 
   /**
