@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { ResourceStore } from "../../local/azure/state/resourceStore";
 import type { ProvisionReport } from "./clients/provisionWorkspace";
 import type { JobScenarioReport } from "./clients/trainingJobs";
+import type { AssetChecksReport } from "./clients/assetChecks";
 import { isAlive, pythonWithSklearn } from "./jobRunner/jobTestSupport";
 import { LocalAzureFixture, startFixture, stopFixture } from "./support/localAzureFixture";
 import { runClient } from "./support/runClient";
@@ -161,6 +162,42 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.equal(report.final.status, "Canceled");
     const ticks = report.events.filter((event) => event.type === "line" && event.text.startsWith("tick"));
     assert.ok(ticks.length > 0 && ticks.length < 100, `${ticks.length} ticks`);
+  });
+
+  it("refuses what Azure ML refuses about assets and job references, and accepts data, curated environments, datastore URIs, deletes", async () => {
+    const report = await runClient<AssetChecksReport>(fixture!.localAzure, "assetChecks", [resourceGroup, workspaceName], 240000);
+    const refused = (name: string) => {
+      const found = report.refusals[name];
+      assert.ok(found, `${name} was accepted`);
+      return found;
+    };
+    assert.equal(refused("environmentChanged").statusCode, 409);
+    assert.match(refused("environmentChanged").message, /image cannot be changed/);
+    assert.equal(refused("environmentWithoutImage").statusCode, 400);
+    assert.equal(refused("codeOtherAccount").statusCode, 400);
+    assert.match(refused("codeOtherAccount").message, /is not in a datastore of workspace 'aml-mlops-jobs'/);
+    assert.match(refused("codeUnknownDatastore").message, /has no datastore 'nosuchstore'/);
+    assert.equal(refused("modelVersionNotNumber").statusCode, 400);
+    assert.match(refused("jobMissingCode").message, /Code version 'nothing:1' \(codeId\) was not found/);
+    assert.match(refused("jobMissingEnvironment").message, /Environment version 'nothing:1' \(environmentId\) was not found/);
+    assert.match(refused("jobMissingCompute").message, /Compute 'nothing' \(computeId\) was not found/);
+    assert.match(refused("jobBadTimeout").message, /limits.timeout 'PT0S' must be longer than zero/);
+    assert.match(refused("jobNotCommand").message, /only command jobs/);
+    for (const name of ["cancelMissingJob", "getMissingCodeVersion", "getMissingContainer"]) {
+      assert.equal(refused(name).statusCode, 404, name);
+      assert.equal(refused(name).code, "UserError", name);
+    }
+    assert.deepEqual(report.data, {
+      dataType: "uri_folder",
+      dataUri: "azureml://datastores/workspaceblobstore/paths/data/checks/",
+      containerType: "uri_folder",
+      versions: ["1"],
+    });
+    assert.equal(report.environmentAgain, "described later");
+    assert.equal(report.codeFromDatastoreUri, "azureml://datastores/workspaceblobstore/paths/LocalUpload/checks/src");
+    assert.deepEqual(report.containers, { codes: ["checks", "training"], environments: ["checks-env", "sklearn-local"], data: ["checks-data"] });
+    assert.deepEqual(report.deleted, { version: true, container: true });
+    assert.equal(report.jobDeleted, true);
   });
 
   it("validated every ARM and data-plane request of these scenarios against the swaggers, with nothing unmatched and no violation", () => {

@@ -1,28 +1,23 @@
 import * as path from "node:path";
 import type { CommandJob, JobBase } from "@azure/arm-machinelearning";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { ServiceConnection } from "../../../tasks/common/src/auth/serviceConnection";
-import { createAzureSession, type AzureSession } from "../../../tasks/common/src/azure/azureSession";
+import type { AzureSession } from "../../../tasks/common/src/azure/azureSession";
 import { blobAccountUrl, blobDatastoreLocation, datastoreContainerClient } from "../../../tasks/common/src/azure/clients/datastoreStorage";
 import { MachineLearningControlPlane, type WorkspaceScope } from "../../../tasks/common/src/azure/clients/machineLearningControlPlane";
 import { AzureJobGateway } from "../../../tasks/common/src/jobs/azureJobGateway";
 import { jobArtifactsPath, joinDatastorePath, parseDatastoreUri } from "../../../tasks/common/src/jobs/datastorePaths";
 import { JobOutputFiles } from "../../../tasks/common/src/jobs/jobOutputFiles";
 import { containerUploadTarget, snapshotPath, uploadSnapshot } from "../../../tasks/common/src/upload";
-import type { LocalAzureConnection } from "../../../local/azure/connection/connectionInfo";
-import { clientArguments, principal, runClient } from "./clientSupport";
+import { clientArguments, runClient } from "./clientSupport";
+import { refusal, sessionFor, type RefusalReport } from "./mlClientSupport";
+
+export type { RefusalReport };
 
 /** One event of following a job, with the status that was current when it came. */
 export interface FollowedEvent {
   type: string;
   text: string;
   statusThen: string | undefined;
-}
-
-export interface RefusalReport {
-  statusCode: number | undefined;
-  code: string | undefined;
-  message: string;
 }
 
 export interface JobScenarioReport {
@@ -35,32 +30,6 @@ export interface JobScenarioReport {
 
 const projectRoot = path.join(__dirname, "..", "..", "..", "..");
 const trainingFolder = path.join(projectRoot, "test", "fixtures", "training");
-
-function sessionFor(connection: LocalAzureConnection): AzureSession {
-  const sp = principal(connection, "subscription-secret");
-  const serviceConnection: ServiceConnection = {
-    id: "local-jobs",
-    scheme: "ServicePrincipal",
-    tenantId: connection.tenantId,
-    subscriptionId: connection.subscriptionId,
-    armUrl: connection.armUrl,
-    authorityUrl: connection.authorityUrl,
-    tokenAudience: connection.armAudience,
-    cloud: "AzureCloud",
-    servicePrincipal: { clientId: sp.clientId, secret: sp.clientSecret ?? "" },
-  };
-  return createAzureSession(serviceConnection, connection.subscriptionId, { http: {} });
-}
-
-async function refusal(action: () => Promise<unknown>): Promise<RefusalReport | undefined> {
-  try {
-    await action();
-    return undefined;
-  } catch (error) {
-    const failure = error as { statusCode?: number; code?: string; message?: string };
-    return { statusCode: failure.statusCode, code: failure.code, message: String(failure.message) };
-  }
-}
 
 /** Uploads the training fixtures as azure-ai-ml does and registers them as code version `training:1` (again: same content, 200). */
 async function registerCode(
@@ -126,7 +95,7 @@ async function submitAndFollow(workspace: Workspace, jobName: string, job: JobBa
     jobName,
     created: {
       status: properties.status,
-      outputs: (properties.outputs ?? {}),
+      outputs: properties.outputs ?? {},
       studio: properties.services?.Studio?.endpoint ?? undefined,
     },
     events,

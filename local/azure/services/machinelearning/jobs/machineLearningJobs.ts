@@ -57,7 +57,7 @@ function propertiesOf(resource: StoredResource): JsonObject {
 
 function runStateOf(resource: StoredResource): RunState {
   const run: unknown = resource.secrets.run;
-  return isJsonObject(run) ? (run) : {};
+  return isJsonObject(run) ? run : {};
 }
 
 /**
