@@ -54,7 +54,7 @@ runClient(async (connection): Promise<AssetChecksReport> => {
       environmentId: `${workspaceId}/environments/checks-env/versions/1`,
       codeId: code.id,
       ...properties,
-    } as CommandJob,
+    },
   });
   const foreignAccountUrl = blobAccountUrl({ ...location, accountName: "someoneelse" });
   const refusals: Record<string, RefusalReport | undefined> = {
