@@ -124,6 +124,18 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.match((extra.resubmitChanged as { message: string }).message, /A job with this name already exists/);
   });
 
+  it("gives a job another job's outputs as inputs, and a Direct-mode URL as text", async () => {
+    const report = await scenario("chained");
+    assert.equal(report.final.status, "Completed", JSON.stringify(report));
+    const lines = report.events.filter((event) => event.type === "line").map((event) => event.text);
+    assert.ok(lines.includes("metrics.json"), lines.join("\n"));
+    assert.ok(
+      lines.some((line) => /^model bytes \d{3,}$/.test(line)),
+      lines.join("\n"),
+    );
+    assert.ok(lines.includes("url=https://example.com/data.csv"), lines.join("\n"));
+  });
+
   it("fails a failing script, with its error in run details", async () => {
     const report = await scenario("fail");
     assert.equal(report.final.status, "Failed");

@@ -262,6 +262,25 @@ runClient(async (connection): Promise<JobScenarioReport> => {
           experimentName: "local-jobs",
         }),
       );
+    case "chained":
+      // Inputs from another job's outputs, and a web URL in Direct mode, which reaches the command as text.
+      return submitAndFollow(
+        workspace,
+        jobName,
+        commandJob({
+          command:
+            "ls ${{inputs.report}} && python -c \"import sys, os; print('model bytes', os.path.getsize(sys.argv[1]))\" ${{inputs.model}} && echo url=${{inputs.page}}",
+          codeId,
+          environmentId,
+          experimentName: "local-jobs",
+          inputs: {
+            report: { jobInputType: "uri_folder", uri: "azureml://jobs/train-1/outputs/report" },
+            model: { jobInputType: "uri_file", uri: "azureml://jobs/train-1/outputs/artifacts/paths/outputs/model.pkl" },
+            page: { jobInputType: "uri_file", uri: "https://example.com/data.csv", mode: "Direct" },
+          },
+        }),
+        true,
+      );
     case "cancel": {
       const created = await controlPlane.createJob(
         jobName,
