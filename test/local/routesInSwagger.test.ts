@@ -18,9 +18,9 @@ const quiet = () => undefined;
 const noStorage: StorageBackend = {
   endpointSuffix: "localhost:10000",
   protocol: "https",
-  registerAccount: async () => undefined,
-  forgetAccount: async () => undefined,
-  createContainer: async () => undefined,
+  registerAccount: () => Promise.resolve(),
+  forgetAccount: () => Promise.resolve(),
+  createContainer: () => Promise.resolve(),
   containerClient: () => {
     throw new Error("no storage in this test");
   },
