@@ -111,8 +111,9 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.equal((extra.codeMissingBlobs as { statusCode: number }).statusCode, 400);
     assert.equal(extra.missingModel, true, "a missing model version is a 404");
     assert.equal(extra.missingJobState, true, "a missing job is a 404");
-    assert.deepEqual(extra.versions, ["1", "4"]);
-    assert.deepEqual(extra.container, { latestVersion: "4", nextVersion: "5" });
+    assert.equal(extra.fromRun, "runs:/train-1/outputs/model.pkl");
+    assert.deepEqual(extra.versions, ["1", "4", "5"]);
+    assert.deepEqual(extra.container, { latestVersion: "5", nextVersion: "6" });
     assert.deepEqual(extra.listedJobs, ["train-1"]);
     assert.deepEqual(extra.environment, {
       image: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest",

@@ -190,6 +190,7 @@ runClient(async (connection): Promise<JobScenarioReport> => {
       const fromNamedOutput = await controlPlane.createModelVersion("local-jobs-model", "4", {
         properties: { modelUri: `azureml://jobs/${jobName}/outputs/report/paths/metrics.json` },
       });
+      const fromRun = await controlPlane.createModelVersion("local-jobs-model", "5", { properties: { modelUri: `runs:/${jobName}/outputs/model.pkl` } });
       const codeChanged = await refusal(() => controlPlane.createCodeVersion("training", "1", { properties: { codeUri: `${codeUri}-other` } }));
       const codeMissingBlobs = await refusal(() => controlPlane.createCodeVersion("training", "9", { properties: { codeUri: `${codeUri}-nothing-here` } }));
       const missingModel = await controlPlane.getModelVersion("local-jobs-model", "77");
@@ -223,6 +224,7 @@ runClient(async (connection): Promise<JobScenarioReport> => {
         missingPath,
         missingJob,
         fromNamedOutput: fromNamedOutput.properties.modelUri,
+        fromRun: fromRun.properties.modelUri,
         codeChanged,
         codeMissingBlobs,
         missingModel: missingModel === undefined,

@@ -70,7 +70,7 @@ const modelKind: AssetKind = {
   prepareVersion: async (properties, check) => {
     const modelUri = requiredString(properties, "modelUri", "model");
     await requireBlobs(modelUri, "modelUri", "model", check);
-    const job = /^azureml:\/\/jobs\/([^/]+)\//i.exec(modelUri)?.[1];
+    const job = /^(?:azureml:\/\/jobs\/|runs:\/)([^/]+)\//i.exec(modelUri)?.[1];
     return { modelType: "custom_model", ...properties, ...(job && properties.jobName == null ? { jobName: job } : {}) };
   },
 };

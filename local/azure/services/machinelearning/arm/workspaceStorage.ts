@@ -54,7 +54,7 @@ function joinPaths(...parts: string[]): string {
  * The blob datastores of one workspace as the resource provider reaches them: URIs in the forms
  * Azure ML takes (`azureml://datastores/<ds>/paths/<p>`, its long form naming the workspace,
  * the form the service writes for a job's artifacts without `paths/`, `azureml://jobs/<job>/outputs/<out>/paths/<p>`,
- * and https URLs of a datastore's container) resolved to a container and a path; then listed,
+ * MLflow's `runs:/<job>/<path>` for a job's artifacts, and https URLs of a datastore's container) resolved to a container and a path; then listed,
  * downloaded and written with the account key.
  */
 export class WorkspaceStorage {
@@ -112,6 +112,9 @@ export class WorkspaceStorage {
       const base = this.locate(root);
       return { ...base, path: joinPaths(base.path, cleanPath(rest)) };
     }
+    // MLflow's form for a run's artifacts, which Azure ML takes for a model's path too.
+    const runForm = /^runs:\/([^/]+)\/(.*)$/i.exec(trimmed);
+    if (runForm) return this.locate(`azureml://jobs/${runForm[1]}/outputs/artifacts/paths/${runForm[2]}`, jobOutput);
     if (/^https?:\/\//i.test(trimmed)) return this.locateUrl(uri);
     throw userError(
       `'${uri}' is not a storage location Azure ML takes here: use azureml://datastores/<datastore>/paths/<path>, azureml://jobs/<job>/outputs/<output>/paths/<path> or the https URL of a datastore's blobs.`,
