@@ -164,6 +164,7 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
   it("cancels a running job: Canceled, and its whole process tree is gone", async () => {
     const report = await scenario("cancel");
     assert.equal(report.extra.sawTick, true);
+    assert.match(report.extra.liveLog as string, /^started child \d+\ntick 0\n/, "the log reached the artifact store while the job ran");
     assert.equal(report.final.status, "Canceled");
     const pid = childPid(fixture!.stateDir, "cancel-1");
     await waitUntil(() => !isAlive(pid), `the job's child ${pid} is gone`);

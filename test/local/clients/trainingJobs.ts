@@ -289,9 +289,17 @@ runClient(async (connection): Promise<JobScenarioReport> => {
         commandJob({ command: "python slow.py --seconds 120 --child --pid_file child.pid", codeId, environmentId, experimentName: "local-jobs" }),
       );
       let sawTick = false;
+      let liveLog = "";
+      const files = new JobOutputFiles(session, controlPlane);
       for await (const event of gateway.follow(jobName)) {
         if (event.type === "line" && event.text.startsWith("tick") && !sawTick) {
           sawTick = true;
+          // While it runs, its log is also copied to the artifact store, where `az ml job stream` looks.
+          const deadline = Date.now() + 15000;
+          while (!liveLog.includes("tick") && Date.now() < deadline) {
+            liveLog = (await files.readFile(joinDatastorePath(jobArtifactsPath(jobName), "user_logs/std_log.txt"), 1_000_000))?.toString() ?? "";
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
           await gateway.cancel(jobName);
         }
       }
@@ -301,7 +309,7 @@ runClient(async (connection): Promise<JobScenarioReport> => {
         created: { status: (created.properties as CommandJob).status, outputs: {}, studio: undefined },
         events: [],
         final: { status: final?.status ?? "missing" },
-        extra: { sawTick, cancelAgain: await refusal(() => gateway.cancel(jobName)) },
+        extra: { sawTick, liveLog, cancelAgain: await refusal(() => gateway.cancel(jobName)) },
       };
     }
     case "slow": {

@@ -12,6 +12,7 @@ import { jobType } from "../arm/workspaceIds";
 import { artifactStoreName, jobArtifactsFolder, WorkspaceStorage } from "../arm/workspaceStorage";
 import { jobOutputResolver } from "../arm/machineLearningAssets";
 import { JobReferences } from "./jobDefinition";
+import { LiveLogUpload } from "./liveLogUpload";
 
 export interface MachineLearningJobsSettings {
   store: ResourceStore;
@@ -46,6 +47,8 @@ function stoppedError(jobName: string, status: string): RunError {
 }
 
 const stdLogName = "user_logs/std_log.txt";
+/** How often a running job's log is copied to the artifact store. */
+const liveLogIntervalMs = 2000;
 
 function workspaceKey(workspaceId: string): string {
   return createHash("sha256").update(workspaceId.toLowerCase()).digest("hex").slice(0, 16);
@@ -67,6 +70,7 @@ function runStateOf(resource: StoredResource): RunState {
  */
 export class MachineLearningJobs {
   private readonly runners = new Map<string, JobRunner>();
+  private readonly logUploads = new Set<LiveLogUpload>();
   private stopping = false;
 
   constructor(private readonly settings: MachineLearningJobsSettings) {}
@@ -136,6 +140,17 @@ export class MachineLearningJobs {
     this.publish(store.get(jobId) ?? job, workspace.id);
     const storage = new WorkspaceStorage(store, backend, workspace);
     const resolveJobOutput = jobOutputResolver(store, workspace);
+    const artifacts = storage.inDatastore(artifactStoreName, jobArtifactsFolder(jobName));
+    const logUpload = new LiveLogUpload(
+      () => storage.upload(artifacts, [{ relativePath: stdLogName, localPath: this.logPaths(workspace.id, jobName).localPath }]),
+      liveLogIntervalMs,
+      (error) =>
+        this.settings.log(
+          "warn",
+          `job ${jobName}: the log could not be copied to the artifact store: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
+    this.logUploads.add(logUpload);
     const run = this.runner(workspace.id).submit(
       {
         name: jobName,
@@ -168,10 +183,12 @@ export class MachineLearningJobs {
           }
           return prepared;
         },
-        finalize: async ({ artifacts, outputs }) => {
+        finalize: async ({ artifacts: files, outputs }) => {
+          // The last live copy must not land after the final one.
+          await logUpload.stop();
           await storage.upload(
-            storage.inDatastore(artifactStoreName, jobArtifactsFolder(jobName)),
-            artifacts.map((file) => ({ relativePath: file.artifactPath, localPath: file.localPath })),
+            artifacts,
+            files.map((file) => ({ relativePath: file.artifactPath, localPath: file.localPath })),
           );
           for (const [name, files] of Object.entries(outputs)) {
             const uri = references.outputs[name];
@@ -185,6 +202,11 @@ export class MachineLearningJobs {
       },
     );
     run.on("status", (event) => this.update(jobId, workspace.id, event.status, run.snapshot()));
+    run.on("log", () => logUpload.poke());
+    void run.wait().then(async () => {
+      await logUpload.stop();
+      this.logUploads.delete(logUpload);
+    });
     // Queued was reported inside submit(), before this listener.
     this.update(jobId, workspace.id, run.status, run.snapshot());
     void run
@@ -251,6 +273,7 @@ export class MachineLearningJobs {
   /** Ends every running job and waits until each process tree is gone. */
   async stopAll(): Promise<void> {
     this.stopping = true;
+    await Promise.all([...this.logUploads].map((upload) => upload.stop()));
     await Promise.all([...this.runners.values()].map((runner) => runner.stopAll()));
   }
 }
