@@ -197,6 +197,11 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.match(refused("jobMissingCompute").message, /Compute 'nothing' \(computeId\) was not found/);
     assert.match(refused("jobBadTimeout").message, /limits.timeout 'PT0S' must be longer than zero/);
     assert.match(refused("jobNotCommand").message, /only command jobs/);
+    assert.match(
+      refused("jobUnknownInputInCommand").message,
+      /The job's command is not valid: The command uses \$\{\{inputs\.n\}\}, which the job does not declare/,
+    );
+    assert.match(refused("jobBadInputName").message, /input name 'bad-name' is not valid/);
     for (const name of ["cancelMissingJob", "getMissingCodeVersion", "getMissingContainer"]) {
       assert.equal(refused(name).statusCode, 404, name);
       assert.equal(refused(name).code, "UserError", name);

@@ -75,6 +75,8 @@ runClient(async (connection): Promise<AssetChecksReport> => {
     ),
     jobMissingCompute: await refusal(() => controlPlane.createJob("checks-3", command({ computeId: `${workspaceId}/computes/nothing` }))),
     jobBadTimeout: await refusal(() => controlPlane.createJob("checks-4", command({ limits: { jobLimitsType: "Command", timeout: "PT0S" } }))),
+    jobUnknownInputInCommand: await refusal(() => controlPlane.createJob("checks-6", command({ command: "python main.py --n ${{inputs.n}}" }))),
+    jobBadInputName: await refusal(() => controlPlane.createJob("checks-7", command({ inputs: { "bad-name": { jobInputType: "literal", value: "1" } } }))),
     jobNotCommand: await refusal(() => client.jobs.createOrUpdate(resourceGroup, workspaceName, "checks-5", { properties: { jobType: "Pipeline" } })),
     cancelMissingJob: await refusal(() => client.jobs.beginCancel(resourceGroup, workspaceName, "checks-missing")),
     getMissingCodeVersion: await refusal(() => client.codeVersions.get(resourceGroup, workspaceName, "checks", "99")),

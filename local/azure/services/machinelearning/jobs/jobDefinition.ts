@@ -2,6 +2,7 @@ import { ArmError } from "../../../arm/armErrors";
 import { isJsonObject, JsonObject, JsonValue, textOf } from "../../../state/json";
 import { ResourceStore, StoredResource } from "../../../state/resourceStore";
 import { JobInputSpec } from "../jobRunner/jobRun";
+import { ExpressionValues, substituteCommand } from "../jobRunner/commandExpressions";
 import { computeType } from "../arm/workspaceIds";
 import { artifactStoreName, defaultDatastoreName, jobArtifactsFolder, WorkspaceStorage } from "../arm/workspaceStorage";
 import { jobOutputResolver } from "../arm/machineLearningAssets";
@@ -46,6 +47,27 @@ export function durationSeconds(text: string): number {
   }
   const [, days = "0", hours = "0", minutes = "0", seconds = "0"] = match;
   return Number(days) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
+
+const bindingName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkBindingName(kind: "input" | "output", name: string): void {
+  if (!bindingName.test(name)) {
+    throw userError(`The job's ${kind} name '${name}' is not valid: it starts with a letter or '_' and holds only letters, digits and '_'.`);
+  }
+}
+
+/** Refuses a command whose \${{inputs.x}} or \${{outputs.y}} names no declared input or output, as Azure ML does at submission. */
+function checkCommandBindings(command: string, inputs: string[], outputs: string[]): void {
+  const values: ExpressionValues = {
+    inputs: Object.fromEntries(inputs.map((name) => [name, { kind: "literal", value: "x" }])),
+    outputs: Object.fromEntries(outputs.map((name) => [name, "x"])),
+  };
+  try {
+    substituteCommand(command, values);
+  } catch (error) {
+    throw userError(`The job's command is not valid: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function stringOrUndefined(value: JsonValue | undefined): string | undefined {
@@ -162,17 +184,22 @@ export class JobDefinition {
     if (computeId) references.computeName = this.compute(computeId);
 
     const inputs = isJsonObject(requested.inputs) ? requested.inputs : {};
-    for (const [name, input] of Object.entries(inputs)) if (isJsonObject(input)) this.input(name, input, references);
+    for (const [name, input] of Object.entries(inputs)) {
+      checkBindingName("input", name);
+      if (isJsonObject(input)) this.input(name, input, references);
+    }
 
     const outputs: JsonObject = {};
     const requestedOutputs = isJsonObject(requested.outputs) ? requested.outputs : {};
     for (const [name, output] of Object.entries(requestedOutputs)) {
       if (!isJsonObject(output) || name === "default") continue;
+      checkBindingName("output", name);
       const uri = stringOrUndefined(output.uri) ?? WorkspaceStorage.folderUri(defaultDatastoreName, `azureml/${jobName}/${name}`);
       this.storage.locate(uri);
       references.outputs[name] = uri;
       outputs[name] = { mode: "ReadWriteMount", ...output, uri };
     }
+    checkCommandBindings(textOf(requested.command), Object.keys(inputs), Object.keys(references.outputs));
     // As the service writes it: the job's artifacts, without `paths/`.
     outputs.default = { jobOutputType: "uri_folder", mode: "ReadWriteMount", uri: `azureml://datastores/${artifactStoreName}/${jobArtifactsFolder(jobName)}` };
 
