@@ -145,6 +145,22 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.ok(report.events.some((event) => event.type === "line" && event.text === "Starting a run that will fail"));
   });
 
+  it("runs a job once when its creation is retried after the answer was lost", async () => {
+    fixture!.localAzure.setFaults({ seed: 1, rules: [{ kind: "dropConnection", operationId: "Jobs_CreateOrUpdate", afterProcessing: true, times: 1 }] });
+    try {
+      const report = await scenario("fail", "2");
+      assert.equal(report.final.status, "Failed");
+      const starts = report.events.filter((event) => event.type === "line" && event.text === "Starting a run that will fail");
+      assert.equal(starts.length, 1);
+    } finally {
+      fixture!.localAzure.setFaults(undefined);
+    }
+    const creations = fixture!.localAzure
+      .requests()
+      .filter((request) => request.operationId === "Jobs_CreateOrUpdate" && /\/jobs\/fail-2(\?|$)/.test(request.path));
+    assert.equal(creations.length, 2, "the first answer was lost and the SDK sent the job again");
+  });
+
   it("fails a script that lacks a module, naming the module and how to install it", async () => {
     const report = await scenario("missingModule");
     assert.equal(report.final.status, "Failed");
