@@ -107,6 +107,14 @@ export function jobRoutes(services: ArmServices): ArmRoute[] {
       store.put(updated);
       return { status: 200, body: view(updated) };
     }
+    // A job deleted while it ran may still be ending (its process tree gets a grace period).
+    if (jobs.isActive(workspace.id, context.params.id)) {
+      throw new ArmError(
+        409,
+        "UserError",
+        `A job named '${context.params.id}' is still being stopped in workspace '${context.params.workspaceName}'; retry in a few seconds.`,
+      );
+    }
     const created = newStoredResource(context, id, jobType, { id, name: context.params.id, type: jobType, properties });
     store.put(created);
     const answer = view(store.get(id) ?? created);
