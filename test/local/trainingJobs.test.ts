@@ -90,7 +90,11 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.equal(extra.metrics.alpha, 0.5, "the literal input reached the command");
     assert.ok(extra.metrics.rmse > 0);
     assert.deepEqual(extra.namedMetrics, extra.metrics, "the named output holds what the command copied into it");
-    assert.deepEqual(extra.artifactList, ["outputs/metrics.json", "outputs/model.pkl", "user_logs/std_log.txt"]);
+    assert.deepEqual(
+      extra.artifactList,
+      ["outputs/metrics.json", "outputs/model.pkl", "outputs/odd name 100%.txt", "user_logs/std_log.txt"],
+      "file names are stored as they are",
+    );
     assert.deepEqual(extra.registered, {
       modelUri: "azureml://jobs/train-1/outputs/artifacts/paths/outputs/model.pkl",
       jobName: "train-1",

@@ -144,7 +144,7 @@ runClient(async (connection): Promise<JobScenarioReport> => {
         jobName,
         commandJob({
           command:
-            "python train.py --alpha ${{inputs.alpha}} --model_dir ./outputs && cat ${{inputs.notes}} && cp outputs/metrics.json ${{outputs.report}}/metrics.json",
+            "python train.py --alpha ${{inputs.alpha}} --model_dir ./outputs && cat ${{inputs.notes}} && cp outputs/metrics.json ${{outputs.report}}/metrics.json && echo odd > 'outputs/odd name 100%.txt'",
           codeId,
           environmentId,
           computeId,

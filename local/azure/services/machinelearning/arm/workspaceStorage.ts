@@ -38,10 +38,17 @@ function userError(message: string): ArmError {
   return new ArmError(400, "UserError", message);
 }
 
-function cleanPath(value: string): string {
-  const segments = decodeURIComponent(value)
-    .split("/")
-    .filter((segment) => segment !== "" && segment !== ".");
+/** A path inside a container, `.` and empty segments dropped, `..` refused; URIs are decoded, blob and file names are not. */
+function cleanPath(value: string, decode = true): string {
+  let text = value;
+  if (decode) {
+    try {
+      text = decodeURIComponent(value);
+    } catch {
+      throw userError(`The path '${value}' is not validly percent-encoded.`);
+    }
+  }
+  const segments = text.split("/").filter((segment) => segment !== "" && segment !== ".");
   if (segments.includes("..")) throw userError(`The path '${value}' may not hold '..' segments.`);
   return segments.join("/");
 }
@@ -185,7 +192,7 @@ export class WorkspaceStorage {
       return file;
     }
     for (const name of names) {
-      const local = path.join(targetDir, ...cleanPath(name).split("/"));
+      const local = path.join(targetDir, ...cleanPath(name, false).split("/"));
       fs.mkdirSync(path.dirname(local), { recursive: true });
       await container.getBlobClient(joinPaths(location.path, name)).downloadToFile(local);
     }
@@ -196,7 +203,7 @@ export class WorkspaceStorage {
   async upload(location: BlobLocation, files: readonly UploadFile[]): Promise<void> {
     const container = this.container(location);
     for (const file of files) {
-      await container.getBlockBlobClient(joinPaths(location.path, cleanPath(file.relativePath))).uploadFile(file.localPath);
+      await container.getBlockBlobClient(joinPaths(location.path, cleanPath(file.relativePath, false))).uploadFile(file.localPath);
     }
   }
 
