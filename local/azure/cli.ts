@@ -3,8 +3,10 @@ import { LocalAzureOptions } from "./options";
 
 const usage = `Usage: npm run local-azure -- --state-dir DIR [--port N] [--token-lifetime SECONDS] [--no-strict] [--quiet]
                                 [--provisioning-seconds N] [--scoped-workspace RESOURCE_GROUP/WORKSPACE]
+                                [--python PYTHON]
 
 Runs the local Azure in the foreground on 127.0.0.1 and writes DIR/connection.json.
+Jobs run with --python, else LOCAL_AZURE_PYTHON, else a python3 found (one with scikit-learn first).
 Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
 
 function parseArguments(argv: string[]): LocalAzureOptions {
@@ -35,6 +37,9 @@ function parseArguments(argv: string[]): LocalAzureOptions {
         break;
       case "--provisioning-seconds":
         options.provisioningSeconds = integer();
+        break;
+      case "--python":
+        options.python = value();
         break;
       case "--no-strict":
         options.strict = false;

@@ -24,6 +24,8 @@ export interface LocalAzureOptions {
   echoLog?: boolean;
   /** Replaces the file logger, e.g. to collect lines in a test. */
   logger?: Logger;
+  /** The Python jobs run with (path or command); default LOCAL_AZURE_PYTHON, else one found (preferring one with scikit-learn). */
+  python?: string;
 }
 
 export interface ResolvedOptions {
@@ -37,6 +39,7 @@ export interface ResolvedOptions {
   scopedWorkspace: ScopedWorkspace | undefined;
   location: string;
   echoLog: boolean;
+  python: string | undefined;
 }
 
 export function resolveOptions(options: LocalAzureOptions): ResolvedOptions {
@@ -51,5 +54,6 @@ export function resolveOptions(options: LocalAzureOptions): ResolvedOptions {
     scopedWorkspace: options.scopedWorkspace,
     location: options.location ?? "westeurope",
     echoLog: options.echoLog ?? false,
+    python: options.python,
   };
 }

@@ -29,6 +29,7 @@ import { discoveryRoute } from "./services/machinelearning/dataplane/discovery";
 import { runHistoryRoutes } from "./services/machinelearning/dataplane/runHistory";
 import { runFileRoute } from "./services/machinelearning/dataplane/runFiles";
 import { InMemoryRunStore } from "./services/machinelearning/dataplane/runStore";
+import { MachineLearningJobs } from "./services/machinelearning/jobs/machineLearningJobs";
 import { FileUrlSigner } from "./services/machinelearning/dataplane/signedUrls";
 import { buildConnection, servicePrincipalConnection } from "./connection/buildConnection";
 import { LocalAzureConnection, ServicePrincipalConnection } from "./connection/connectionInfo";
@@ -162,7 +163,10 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     { baseUrl, provisioningMs: settings.provisioningSeconds * 1000, retryAfterSeconds: settings.retryAfterSeconds },
     log,
   );
-  const services: ArmServices = { store, operations, directory, storage: azurite, baseUrl, log };
+  const runs = new InMemoryRunStore();
+  const jobs = new MachineLearningJobs({ store, storage: azurite, runs, workDir: join(stateDir, "jobs"), python: settings.python, log });
+  jobs.recover();
+  const services: ArmServices = { store, operations, directory, storage: azurite, jobs, baseUrl, log };
   const arm = new ArmPipeline({
     routes: [...allResourceProviderRoutes(services), ...operations.routes()],
     tokens,
@@ -191,7 +195,6 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
     log,
   };
-  const runs = new InMemoryRunStore();
   const fileUrls = new FileUrlSigner(baseUrl);
   const dataPlane = createDataPlaneChain({
     routes: [runFileRoute(runs, fileUrls), discoveryRoute(baseUrl), ...runHistoryRoutes(runs, fileUrls)],
@@ -231,6 +234,8 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     stop: () => {
       stopping ??= (async () => {
         await httpsServer.close();
+        // No job's process outlives the local Azure; the jobs it ends this way end Failed.
+        await jobs.stopAll();
         await operations.stop();
         await azurite.stop();
         log("info", "local Azure stopped");

@@ -10,6 +10,8 @@ import { Directory } from "../../local/azure/identity/directory";
 import { ResourceStore } from "../../local/azure/state/resourceStore";
 import { StorageBackend } from "../../local/azure/storage/storageBackend";
 import { SwaggerValidator } from "../../local/azure/validation/swaggerValidator";
+import { InMemoryRunStore } from "../../local/azure/services/machinelearning/dataplane/runStore";
+import { MachineLearningJobs } from "../../local/azure/services/machinelearning/jobs/machineLearningJobs";
 
 const quiet = () => undefined;
 
@@ -19,6 +21,9 @@ const noStorage: StorageBackend = {
   registerAccount: () => Promise.resolve(),
   forgetAccount: () => Promise.resolve(),
   createContainer: () => Promise.resolve(),
+  containerClient: () => {
+    throw new Error("no storage in this test");
+  },
 };
 
 /** A URL for the route's template: every parameter gets a value the swaggers' name patterns accept. */
@@ -45,7 +50,8 @@ describe("local Azure: every ARM route is in a pinned swagger", function () {
     stateDir = mkdtempSync(join(tmpdir(), "local-azure-routes-"));
     const store = new ResourceStore(stateDir);
     const operations = new OperationScheduler(store, new FaultInjector(undefined), { baseUrl: "https://localhost:1", provisioningMs: 1000, retryAfterSeconds: 1 }, quiet);
-    const services = { store, operations, directory: Directory.openOrCreate(stateDir, undefined), storage: noStorage, baseUrl: "https://localhost:1", log: quiet };
+    const jobs = new MachineLearningJobs({ store, storage: noStorage, runs: new InMemoryRunStore(), workDir: join(stateDir, "jobs"), log: quiet });
+    const services = { store, operations, directory: Directory.openOrCreate(stateDir, undefined), storage: noStorage, jobs, baseUrl: "https://localhost:1", log: quiet };
     routes = [...allResourceProviderRoutes(services), ...operations.routes()];
     validator = await SwaggerValidator.create(quiet);
   });

@@ -3,6 +3,7 @@ import { Logger } from "../logging";
 import { ResourceStore } from "../state/resourceStore";
 import { OperationScheduler } from "./longRunningOperations";
 import { StorageBackend } from "../storage/storageBackend";
+import { MachineLearningJobs } from "../services/machinelearning/jobs/machineLearningJobs";
 
 /** What every resource provider gets: the state, the clock of long-running operations, and the storage behind it. */
 export interface ArmServices {
@@ -10,6 +11,8 @@ export interface ArmServices {
   readonly operations: OperationScheduler;
   readonly directory: Directory;
   readonly storage: StorageBackend;
+  /** Azure ML's command jobs, run on this machine. */
+  readonly jobs: MachineLearningJobs;
   readonly baseUrl: string;
   readonly log: Logger;
 }

@@ -9,6 +9,8 @@ import { applicationInsightsRoutes } from "./providers/applicationInsights";
 import { machineLearningWorkspaceRoutes } from "../services/machinelearning/arm/workspaces";
 import { computeRoutes } from "../services/machinelearning/arm/computes";
 import { datastoreRoutes } from "../services/machinelearning/arm/datastores";
+import { machineLearningAssetRoutes } from "../services/machinelearning/arm/machineLearningAssets";
+import { jobRoutes } from "../services/machinelearning/jobs/jobRoutes";
 
 /** Every resource provider this local ARM hosts, at the api-versions the tasks pin. */
 export function allResourceProviderRoutes(services: ArmServices): ArmRoute[] {
@@ -22,5 +24,7 @@ export function allResourceProviderRoutes(services: ArmServices): ArmRoute[] {
     ...machineLearningWorkspaceRoutes(services),
     ...computeRoutes(services),
     ...datastoreRoutes(services),
+    ...machineLearningAssetRoutes(services),
+    ...jobRoutes(services),
   ];
 }

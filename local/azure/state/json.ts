@@ -45,3 +45,8 @@ export function toJsonValue(value: unknown): JsonValue {
 export function cloneJson<T extends JsonValue>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+/** A JSON scalar as text ("" for null, objects and arrays): for names and messages built from stored bodies. */
+export function textOf(value: JsonValue | undefined): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}

@@ -1,8 +1,17 @@
 import { ChildProcess, fork } from "node:child_process";
 import { createWriteStream, mkdirSync, WriteStream } from "node:fs";
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import { join } from "node:path";
-import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, generateAccountSASQueryParameters, StorageSharedKeyCredential } from "@azure/storage-blob";
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  ContainerClient,
+  generateAccountSASQueryParameters,
+  StoragePipelineOptions,
+  StorageSharedKeyCredential,
+} from "@azure/storage-blob";
+import type { PipelineOptions } from "@azure/core-rest-pipeline";
 import { Logger } from "../logging";
 import { StorageBackend } from "./storageBackend";
 import { readJsonIfExists, writeJsonAtomic } from "../state/atomicFile";
@@ -32,6 +41,7 @@ export class AzuriteBlobService implements StorageBackend {
   private logStream: WriteStream;
   private restartChain: Promise<void> = Promise.resolve();
   private stopping = false;
+  private agent: Agent | undefined;
 
   private constructor(
     private readonly settings: AzuriteSettings,
@@ -184,10 +194,21 @@ export class AzuriteBlobService implements StorageBackend {
     });
   }
 
+  /**
+   * Path-style (`https://127.0.0.1:<port>/<account>/<container>`): this process has no resolver
+   * for `*.blob.localhost` and does not trust our CA by default, so the agent carries the CA.
+   */
+  containerClient(accountName: string, accountKey: string, containerName: string): ContainerClient {
+    this.agent ??= new Agent({ ca: this.settings.caCertPem, keepAlive: true });
+    const options: StoragePipelineOptions & Pick<PipelineOptions, "agent"> = { agent: this.agent, retryOptions: { maxTries: 3 } };
+    return new ContainerClient(`${this.url}/${accountName}/${containerName}`, new StorageSharedKeyCredential(accountName, accountKey), options);
+  }
+
   async stop(): Promise<void> {
     await this.restartChain;
     this.stopping = true;
     await this.terminate();
+    this.agent?.destroy();
     await new Promise<void>((resolve) => this.logStream.end(() => resolve()));
   }
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /** Run statuses as run history reports them (azure-ai-ml's RunHistoryConstants). */
 export type RunStatus =
   "NotStarted" | "Queued" | "Preparing" | "Provisioning" | "Starting" | "Running" | "Finalizing" | "CancelRequested" | "Completed" | "Failed" | "Canceled";
@@ -45,13 +47,24 @@ function runKey(workspaceId: string, runId: string): string {
 export class InMemoryRunStore implements RunStore {
   private readonly runs = new Map<string, RunRecord>();
   private readonly files = new Map<string, Buffer>();
+  private readonly linked = new Map<string, string>();
 
   putRun(run: RunRecord): void {
     this.runs.set(runKey(run.workspaceId, run.runId), run);
   }
 
   putFile(path: string, content: Buffer | string): void {
+    this.linked.delete(path);
     this.files.set(path, typeof content === "string" ? Buffer.from(content) : content);
+  }
+
+  /**
+   * Serves `path` from a file on this machine, read at each request, so a log is served as it
+   * grows; a linked file not written yet reads as empty.
+   */
+  linkFile(path: string, localPath: string): void {
+    this.files.delete(path);
+    this.linked.set(path, localPath);
   }
 
   run(workspaceId: string, runId: string): RunRecord | undefined {
@@ -59,6 +72,12 @@ export class InMemoryRunStore implements RunStore {
   }
 
   file(path: string): Buffer | undefined {
-    return this.files.get(path);
+    const local = this.linked.get(path);
+    if (local === undefined) return this.files.get(path);
+    try {
+      return readFileSync(local);
+    } catch {
+      return Buffer.alloc(0);
+    }
   }
 }
