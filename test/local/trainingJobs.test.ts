@@ -208,6 +208,7 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     assert.equal(refused("environmentChanged").statusCode, 409);
     assert.match(refused("environmentChanged").message, /image cannot be changed/);
     assert.equal(refused("environmentWithoutImage").statusCode, 400);
+    assert.match(refused("environmentReservedName").message, /reserves for curated environments/);
     assert.equal(refused("codeOtherAccount").statusCode, 400);
     assert.match(refused("codeOtherAccount").message, /is not in a datastore of workspace 'aml-mlops-jobs'/);
     assert.match(refused("codeUnknownDatastore").message, /has no datastore 'nosuchstore'/);

@@ -59,6 +59,7 @@ runClient(async (connection): Promise<AssetChecksReport> => {
   const foreignAccountUrl = blobAccountUrl({ ...location, accountName: "someoneelse" });
   const refusals: Record<string, RefusalReport | undefined> = {
     environmentChanged: await refusal(() => controlPlane.createEnvironmentVersion("checks-env", "1", { properties: { image: "python:3.12-slim" } })),
+    environmentReservedName: await refusal(() => controlPlane.createEnvironmentVersion("AzureML-mine", "1", environment)),
     environmentWithoutImage: await refusal(() => controlPlane.createEnvironmentVersion("checks-env", "2", { properties: { condaFile: "dependencies: []\n" } })),
     codeOtherAccount: await refusal(() =>
       controlPlane.createCodeVersion("checks", "2", { properties: { codeUri: `${foreignAccountUrl}/${location.containerName}/LocalUpload/checks/src` } }),

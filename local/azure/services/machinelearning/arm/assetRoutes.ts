@@ -31,6 +31,8 @@ export interface AssetKind {
   prepareVersion(properties: JsonObject, check: VersionCheck): Promise<JsonObject> | JsonObject;
   /** Refuses a version name this kind does not take. */
   checkVersionName?(version: string): void;
+  /** Refuses a name this kind reserves (environments: the curated prefixes). */
+  checkName?(name: string): void;
   /** Container properties a first version gives its implicit container (data: its dataType). */
   containerFromVersion?(properties: JsonObject): JsonObject;
   /** Container properties checked and defaulted on a container PUT. */
@@ -132,6 +134,7 @@ export function assetRoutes(services: ArmServices, kind: AssetKind): ArmRoute[] 
 
   const putContainer = (context: ArmRequestContext): ArmResult => {
     requireWorkspace(store, context);
+    kind.checkName?.(context.params.name);
     const requested = propertiesIn(requireBody(context));
     const prepared = kind.prepareContainer ? kind.prepareContainer(requested) : requested;
     const id = containerId(context);
@@ -154,6 +157,7 @@ export function assetRoutes(services: ArmServices, kind: AssetKind): ArmRoute[] 
 
   const putVersion = async (context: ArmRequestContext): Promise<ArmResult> => {
     const workspace = requireWorkspace(store, context);
+    kind.checkName?.(context.params.name);
     kind.checkVersionName?.(context.params.version);
     const requested = propertiesIn(requireBody(context));
     const id = versionId(context);

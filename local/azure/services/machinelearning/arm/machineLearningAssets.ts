@@ -49,6 +49,13 @@ const environmentKind: AssetKind = {
   versionOperations: "EnvironmentVersions",
   label: "environment",
   immutable: ["image", "condaFile", "build", "inferenceConfig", "osType"],
+  checkName: (name) => {
+    if (/^(AzureML|Microsoft)/i.test(name)) {
+      throw assetError(
+        `Environment name '${name}' starts with a prefix Azure ML reserves for curated environments ('AzureML', 'Microsoft'); choose another name.`,
+      );
+    }
+  },
   // Recorded, never built: jobs run on the local Python whatever the image and conda file say.
   prepareVersion: (properties) => {
     if (typeof properties.image !== "string" && !isJsonObject(properties.build)) {
