@@ -261,7 +261,7 @@ export async function trainJobs({ root, runs }) {
       "",
       `### Code upload (\`wait: false\`), median of ${uploadRuns} new folder(s)`,
       "",
-      "Seconds are taken from the times the runner received the task's lines: hashing from `##[group]Preparing code…` to `Hashed …`, upload from `Hashed …` to `Code uploaded`/`Code unchanged` (it includes reading the default datastore and its keys). Bytes sent are the snapshot's file sizes when the task reports an upload; bytes stored are the growth of Azurite's extent files during the task.",
+      "Seconds are taken from the times the runner received the task's lines: hashing from `##[group]Preparing code…` to `Hashed …`, upload from `Hashed …` to `Code uploaded`/`Code unchanged` (it includes reading the default datastore and its keys). Bytes sent are the snapshot's file sizes when the task reports an upload; bytes stored are the growth of Azurite's extent files during the task. Each job is left to end before the next run, so that its download of the code does not compete with the next upload.",
       "",
       markdownTable(
         ["code folder, run", "files uploaded", "bytes sent", "bytes stored in Azurite", "hashing (s)", "upload (s)", "task wall time (s)", "task peak memory"],
@@ -289,6 +289,8 @@ export async function trainJobs({ root, runs }) {
       ),
       "",
       `Over all ${allLatencies.length} lines: latency median **${latencyMedian.toFixed(2)} s**, p90 ${latencyP90.toFixed(2)} s (goal median < ${LATENCY_GOAL_S} s: ${latencyMedian < LATENCY_GOAL_S ? "met" : "**missed**"}); calls per minute while waiting, median of the jobs: **${median(waits.map((w) => w.perMinute)).toFixed(1)}**.`,
+      "",
+      "The task polls every 2 s for about the first 30 s of the wait, then less often, at most every 10 s (`pollingDelayMs` in tasks/common/src/jobs/logStream.ts); each poll reads the run's details and each log file it streams, so a longer job makes fewer calls per minute than this short one.",
     ].join("\n");
   } finally {
     await emulator?.stop();
