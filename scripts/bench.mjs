@@ -12,11 +12,13 @@ import { parseArgs } from "node:util";
 import { coldStart } from "./bench/cold-start.mjs";
 import { localAzure } from "./bench/local-azure.mjs";
 import { packageSize } from "./bench/package-size.mjs";
+import { trainJobs } from "./bench/train-jobs.mjs";
 
 const SECTIONS = [
   { title: "Cold start", run: coldStart },
   { title: "Package", run: packageSize },
   { title: "Local Azure and AzureMLWorkspace on it", run: localAzure },
+  { title: "AzureMLTrain on the local Azure: code upload, log latency, calls while waiting", run: trainJobs },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,23 +1,16 @@
 // The local Azure (DESIGN §3) and the AzureMLWorkspace task on it: start-up time of the emulator
 // (process start to connection.json written), its resident memory with its Azurite, and the
 // task's wall time, ARM call count and peak memory for a first run and an idempotent re-run.
-// The emulator runs as `npm run local-azure` would run it: its own process, on 127.0.0.1.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import https from "node:https";
-import { createRequire } from "node:module";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { admin, runBuiltTask, startEmulator } from "./local-azure-process.mjs";
 import { markdownTable, ms } from "./markdown.mjs";
 import { median } from "./measure.mjs";
 
 const MEMORY_BUDGET_MIB = 400; // DESIGN §5: the local Azure with its Azurite.
 const TASK_MEMORY_BUDGET_MIB = 150; // DESIGN §5: a task's peak memory.
 const PROVISIONING_SECONDS = 1; // how long each emulated long-running operation takes
-
-function sleep(milliseconds) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 /** Resident memory of a process and all its descendants, from /proc, in MiB. */
 function treeResidentMiB(rootPid) {
@@ -43,71 +36,16 @@ function treeResidentMiB(rootPid) {
   return kib / 1024;
 }
 
-async function startEmulator(root, stateDir) {
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(root, "out", "local", "azure", "cli.js"), "--state-dir", stateDir, "--quiet", "--provisioning-seconds", String(PROVISIONING_SECONDS)], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const connectionFile = join(stateDir, "connection.json");
-  while (!existsSync(connectionFile)) {
-    if (child.exitCode !== null) throw new Error(`the local Azure exited with ${child.exitCode}`);
-    if (performance.now() - started > 60_000) throw new Error("the local Azure did not write connection.json within 60 s");
-    await sleep(10);
-  }
-  const startupMs = performance.now() - started;
-  const connection = JSON.parse(readFileSync(connectionFile, "utf8"));
-  const ca = readFileSync(connection.caCertPath);
-  const stop = () =>
-    new Promise((resolve) => {
-      child.once("exit", resolve);
-      child.kill("SIGTERM");
-    });
-  return { child, startupMs, connection, ca, stop };
-}
-
-// The emulator's admin API, over its HTTPS with its own CA (this process did not start with it).
-function admin({ connection, ca }, method, resource) {
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      `${connection.admin.url.replace(/\/?$/, "/")}${resource}`,
-      { method, ca, headers: { "x-local-azure-admin-token": connection.admin.token } },
-      (response) => {
-        let body = "";
-        response.on("data", (chunk) => (body += chunk));
-        response.on("end", () => (response.statusCode >= 400 ? reject(new Error(`${method} ${resource}: ${response.statusCode} ${body}`)) : resolve(body ? JSON.parse(body) : undefined)));
-      },
-    );
-    request.on("error", reject);
-    request.end();
-  });
-}
-
 async function runTask(root, emulator, namespace, workDir) {
-  const require = createRequire(import.meta.url);
-  const { agentServiceConnection, stepWithConnection } = require(join(root, "out", "local", "runner", "serviceConnections.js"));
-  const { runTaskStep } = require(join(root, "out", "local", "runner", "taskProcess.js"));
-  const memoryFile = join(workDir, `peak-${namespace}-${Date.now()}.txt`);
-  const clientEnvironment = emulator.connection.clientEnvironment;
   await admin(emulator, "DELETE", "requests");
-  const started = performance.now();
-  const step = {
-    taskDirectory: join(root, "build", "tasks", "AzureMLWorkspace"),
+  const { wallMs, peakMiB } = await runBuiltTask(root, emulator, {
+    task: "AzureMLWorkspace",
     inputs: { createResourceGroup: "true", computeClusters: "- name: cpu-cluster\n  max_instances: 2" },
-    variables: { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": workDir, NAMESPACE: namespace, RESOURCE_GROUP: `rg-${namespace}`, LOCATION: "westeurope" },
-    environment: {
-      NODE_OPTIONS: `${clientEnvironment.NODE_OPTIONS ?? ""} --require ${join(root, "scripts", "bench", "peak-memory.cjs")}`.trim(),
-      BENCH_PEAK_MEMORY_FILE: memoryFile,
-    },
-  };
-  const result = await runTaskStep(stepWithConnection(step, emulator.connection, agentServiceConnection(emulator.connection, "secret")));
-  const wallMs = performance.now() - started;
-  if (result.result !== "Succeeded") throw new Error(`AzureMLWorkspace failed: ${result.message}`);
+    variables: { NAMESPACE: namespace, RESOURCE_GROUP: `rg-${namespace}`, LOCATION: "westeurope" },
+    workDir,
+  });
   const requests = await admin(emulator, "GET", "requests");
-  return {
-    wallMs,
-    armCalls: requests.filter((entry) => entry.target === "arm").length,
-    peakMiB: Number(readFileSync(memoryFile, "utf8")) / 1024,
-  };
+  return { wallMs, armCalls: requests.filter((entry) => entry.target === "arm").length, peakMiB };
 }
 
 export async function localAzure({ root, runs }) {
@@ -119,7 +57,7 @@ export async function localAzure({ root, runs }) {
   try {
     // Fresh state each time: the CA, keys and principals are made, as on a first start.
     for (let i = 0; i < startRuns; i++) {
-      const started = await startEmulator(root, join(workDir, `state-${i}`));
+      const started = await startEmulator(root, join(workDir, `state-${i}`), PROVISIONING_SECONDS);
       startups.push(started.startupMs);
       if (i < startRuns - 1) await started.stop();
       else emulator = started;
