@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { groupEnded } from "./processGroup";
 
 /** The shell Azure ML's base images run a command job's command with. */
 export const jobShell = "/bin/bash";
@@ -121,7 +122,8 @@ export class JobProcess {
         clearTimeout(this.timeoutTimer);
         clearTimeout(this.killTimer);
         this.child = undefined;
-        resolve({ outcome: this.stopReason ?? "exited", exitCode: exit.code, signal: exit.signal, stderrTail: [...this.stderrTail] });
+        const result: JobProcessResult = { outcome: this.stopReason ?? "exited", exitCode: exit.code, signal: exit.signal, stderrTail: [...this.stderrTail] };
+        void (child.pid === undefined ? Promise.resolve(true) : groupEnded(child.pid)).then(() => resolve(result));
       });
     });
   }
