@@ -114,7 +114,8 @@ export async function runTaskStep(step: TaskStep): Promise<TaskStepResult> {
         result.result = command.properties.result as TaskResult;
         result.message = command.data;
       }
-      const masked = mask(line, secrets);
+      // The command carries the secret escaped (%AZP25…), a spelling masking by value misses.
+      const masked = command?.name === "task.setsecret" ? "##vso[task.setsecret]***" : mask(line, secrets);
       lines.push(masked);
       step.onLine?.(masked);
     };

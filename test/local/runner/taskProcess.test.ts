@@ -26,6 +26,8 @@ describe("local runner: a task step as the agent runs it", () => {
       [
         "const env = process.env;",
         "console.log('##vso[task.setsecret]' + env.ENDPOINT_AUTH_PARAMETER_C1_SERVICEPRINCIPALKEY);",
+        "console.log('##vso[task.setsecret]k%AZP25ey%3Bderived');",
+        "console.log('derived k%ey;derived');",
         "console.log('inputs ' + env.INPUT_CONNECTION + ' ' + env.INPUT_FOLDER + ' ' + env.INPUT_FLAG);",
         "console.log('key is ' + env.ENDPOINT_AUTH_PARAMETER_C1_SERVICEPRINCIPALKEY + ', variable ' + env.MY_VAR);",
         "console.log('##vso[task.setvariable variable=answer;isOutput=true;issecret=false;]42%3B%AZP25');",
@@ -51,6 +53,9 @@ describe("local runner: a task step as the agent runs it", () => {
     assert.ok(lines.includes(`inputs c1 ${taskDirectory}/out false`), lines.join("\n"));
     assert.ok(lines.includes("key is ***, variable plain"), lines.join("\n"));
     assert.ok(!result.log.includes("s3cret"));
+    // A secret registered in its escaped spelling is masked in that spelling too.
+    assert.ok(lines.includes("derived ***"), lines.join("\n"));
+    assert.ok(!result.log.includes("k%AZP25ey") && !result.log.includes("k%ey;derived"), result.log);
     assert.deepEqual(result.outputs, { answer: "42;%" });
     assert.deepEqual(result.warnings, ["careful"]);
   });
