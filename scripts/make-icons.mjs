@@ -37,13 +37,18 @@ const stroke = (points, halfWidth) => (x, y) => {
   }
   return false;
 };
-const union = (...shapes) => (x, y) => shapes.some((inside) => inside(x, y));
+const union =
+  (...shapes) =>
+  (x, y) =>
+    shapes.some((inside) => inside(x, y));
 const minus = (shape, hole) => (x, y) => shape(x, y) && !hole(x, y);
 const below = (shape, top) => (x, y) => y >= top && shape(x, y);
 
 // ---- colours: "#rrggbb", or a vertical gradient between two ----
 const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-const solid = (hex, alpha = 1) => () => [...rgb(hex), alpha];
+const solid =
+  (hex, alpha = 1) =>
+  () => [...rgb(hex), alpha];
 const verticalGradient = (topHex, bottomHex) => (_x, y) => {
   const [top, bottom] = [rgb(topHex), rgb(bottomHex)];
   return [...top.map((c, i) => c + (bottom[i] - c) * y), 1];
@@ -120,11 +125,34 @@ function encodePng(size, pixels) {
 function flask(top, bottom, halfWidth) {
   const h = bottom - top;
   const neckBottom = top + 0.38 * h;
-  const outline = [[0.42, top], [0.42, neckBottom], [0.2, bottom], [0.8, bottom], [0.58, neckBottom], [0.58, top]];
-  const body = polygon([[0.42, top], [0.42, neckBottom], [0.2, bottom], [0.8, bottom], [0.58, neckBottom], [0.58, top]]);
+  const outline = [
+    [0.42, top],
+    [0.42, neckBottom],
+    [0.2, bottom],
+    [0.8, bottom],
+    [0.58, neckBottom],
+    [0.58, top],
+  ];
+  const body = polygon([
+    [0.42, top],
+    [0.42, neckBottom],
+    [0.2, bottom],
+    [0.8, bottom],
+    [0.58, neckBottom],
+    [0.58, top],
+  ]);
   return {
     liquid: below(body, top + 0.62 * h),
-    glass: union(stroke(outline, halfWidth), stroke([[0.36, top], [0.64, top]], halfWidth)),
+    glass: union(
+      stroke(outline, halfWidth),
+      stroke(
+        [
+          [0.36, top],
+          [0.64, top],
+        ],
+        halfWidth,
+      ),
+    ),
   };
 }
 
@@ -137,7 +165,19 @@ function extensionIcon() {
     { shape: union(circle(0.45, 0.6, 0.028), circle(0.56, 0.55, 0.02)), paint: solid("#ffffff", 0.85) },
     { shape: glass, paint: WHITE },
     // Dev → Test → Prod: the pipeline the model travels along.
-    { shape: union(stroke([[0.22, 0.84], [0.78, 0.84]], 0.018), ...stages.map((x) => circle(x, 0.84, 0.05))), paint: WHITE },
+    {
+      shape: union(
+        stroke(
+          [
+            [0.22, 0.84],
+            [0.78, 0.84],
+          ],
+          0.018,
+        ),
+        ...stages.map((x) => circle(x, 0.84, 0.05)),
+      ),
+      paint: WHITE,
+    },
     { shape: circle(0.78, 0.84, 0.025), paint: solid("#50e6ff") },
   ]);
 }
@@ -160,15 +200,51 @@ const TASK_ICONS = {
   AzureMLRegisterModel: () => [
     background("#8661c5"),
     {
-      shape: minus(polygon([[0.16, 0.3], [0.6, 0.3], [0.84, 0.5], [0.6, 0.7], [0.16, 0.7]]), circle(0.62, 0.5, 0.065)),
+      shape: minus(
+        polygon([
+          [0.16, 0.3],
+          [0.6, 0.3],
+          [0.84, 0.5],
+          [0.6, 0.7],
+          [0.16, 0.7],
+        ]),
+        circle(0.62, 0.5, 0.065),
+      ),
       paint: WHITE,
     },
   ],
   // Deploying: an arrow leaving its tray.
   AzureMLDeploy: () => [
     background("#ca5010"),
-    { shape: union(stroke([[0.5, 0.66], [0.5, 0.3]], 0.07), polygon([[0.26, 0.42], [0.5, 0.14], [0.74, 0.42]])), paint: WHITE },
-    { shape: stroke([[0.2, 0.6], [0.2, 0.82], [0.8, 0.82], [0.8, 0.6]], 0.06), paint: WHITE },
+    {
+      shape: union(
+        stroke(
+          [
+            [0.5, 0.66],
+            [0.5, 0.3],
+          ],
+          0.07,
+        ),
+        polygon([
+          [0.26, 0.42],
+          [0.5, 0.14],
+          [0.74, 0.42],
+        ]),
+      ),
+      paint: WHITE,
+    },
+    {
+      shape: stroke(
+        [
+          [0.2, 0.6],
+          [0.2, 0.82],
+          [0.8, 0.82],
+          [0.8, 0.6],
+        ],
+        0.06,
+      ),
+      paint: WHITE,
+    },
   ],
 };
 // A task without a glyph of its own still gets a clean, recognisable icon.

@@ -77,7 +77,11 @@ async function main(): Promise<void> {
   const localAzure = await startLocalAzure(options);
   console.log(`Local Azure ready in ${localAzure.startupMs} ms: ${localAzure.connection.armUrl}`);
   console.log(`Connection: ${localAzure.connectionFile}`);
-  console.log(`Clients need: ${Object.entries(localAzure.connection.clientEnvironment).map(([name, value]) => `${name}=${value}`).join(" ")}`);
+  console.log(
+    `Clients need: ${Object.entries(localAzure.connection.clientEnvironment)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(" ")}`,
+  );
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -96,6 +100,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -1,6 +1,12 @@
 export { startLocalAzure, LocalAzure } from "./startLocalAzure";
 export { LocalAzureOptions } from "./options";
-export { LocalAzureConnection, ServicePrincipalConnection, WorkloadIdentityConnection, ManagedIdentityConnection, StorageConnection } from "./connection/connectionInfo";
+export {
+  LocalAzureConnection,
+  ServicePrincipalConnection,
+  WorkloadIdentityConnection,
+  ManagedIdentityConnection,
+  StorageConnection,
+} from "./connection/connectionInfo";
 export { FaultRule, FaultSettings, FaultKind, FaultTarget } from "./faults/faultRules";
 export { Violation, ValidationIssue, ValidationCounts } from "./validation/swaggerValidator";
 export { RequestLogEntry } from "./http/requestLog";

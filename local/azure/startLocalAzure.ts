@@ -134,7 +134,7 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     devOpsKey = loadOrCreateSigningKey(stateDir, "devops-oidc-signing-key.pem");
     log("info", `certificates, identities and state loaded in ${Date.now() - started} ms`);
     server = new LocalHttpsServer({ cert: certificates.serverCertPem, key: certificates.serverKeyPem }, (error) =>
-      log("error", `unhandled: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
+      log("error", `unhandled: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     );
     const validatorStart = settings.strict ? timed("swagger validator", SwaggerValidator.create(log)) : Promise.resolve(undefined);
     const results = await Promise.all([server.listen(settings.port), validatorStart, azuriteStart]);
@@ -208,7 +208,12 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
   });
   const adminToken = randomBytes(18).toString("base64url");
   httpsServer.setHandler(
-    createDispatcher({ arm, dataPlane, identity: createIdentityChain({ identity, faults, requestLog, log }), admin: { token: adminToken, faults, validator, requestLog, directory } }),
+    createDispatcher({
+      arm,
+      dataPlane,
+      identity: createIdentityChain({ identity, faults, requestLog, log }),
+      admin: { token: adminToken, faults, validator, requestLog, directory },
+    }),
   );
   operations.resume();
 

@@ -47,14 +47,23 @@ export function agentServiceConnection(connection: LocalAzureConnection, flavour
   switch (flavour) {
     case "secret": {
       const sp = principal(connection, (p) => p.scopeLevel === "Subscription" && !!p.clientSecret, "subscription-scoped secret");
-      return { connectionId: id, endpoints: [endpoint("ServicePrincipal", { serviceprincipalid: sp.clientId, serviceprincipalkey: sp.clientSecret ?? "", authenticationType: "spnKey" })], variables: {}, environment: {} };
+      return {
+        connectionId: id,
+        endpoints: [
+          endpoint("ServicePrincipal", { serviceprincipalid: sp.clientId, serviceprincipalkey: sp.clientSecret ?? "", authenticationType: "spnKey" }),
+        ],
+        variables: {},
+        environment: {},
+      };
     }
     case "certificate": {
       const sp = principal(connection, (p) => p.scopeLevel === "Subscription" && !!p.certificatePath, "subscription-scoped certificate");
       const certificate = fs.readFileSync(sp.certificatePath ?? "", "utf8");
       return {
         connectionId: id,
-        endpoints: [endpoint("ServicePrincipal", { serviceprincipalid: sp.clientId, servicePrincipalCertificate: certificate, authenticationType: "spnCertificate" })],
+        endpoints: [
+          endpoint("ServicePrincipal", { serviceprincipalid: sp.clientId, servicePrincipalCertificate: certificate, authenticationType: "spnCertificate" }),
+        ],
         variables: {},
         environment: {},
       };

@@ -86,7 +86,10 @@ export async function coldStart({ root, runs }) {
     return [
       `Process start to the first \`${SECTION_LINE}\` line (for \`node -e 0\`: to exit); median, min and max of ${runs} runs, ms.`,
       "",
-      markdownTable(["what", "median", "min", "max", "vs node -e 0", "budget"], subjects.map((s) => row(s, median(baseline.samples)))),
+      markdownTable(
+        ["what", "median", "min", "max", "vs node -e 0", "budget"],
+        subjects.map((s) => row(s, median(baseline.samples))),
+      ),
       ...(notes.length ? ["", ...notes] : []),
     ].join("\n");
   } finally {

@@ -86,7 +86,10 @@ export async function localAzure({ root, runs }) {
       "",
       `AzureMLWorkspace, service principal with a secret, one cluster; emulated long-running operations take ${PROVISIONING_SECONDS} s; median of ${taskRuns} namespaces:`,
       "",
-      markdownTable(["run", "wall time (ms)", "ARM calls", "peak memory", "budget"], [taskRow("first (creates 8 resources)", first), taskRow("re-run (changes nothing)", again)]),
+      markdownTable(
+        ["run", "wall time (ms)", "ARM calls", "peak memory", "budget"],
+        [taskRow("first (creates 8 resources)", first), taskRow("re-run (changes nothing)", again)],
+      ),
     ].join("\n");
   } finally {
     await emulator?.stop();

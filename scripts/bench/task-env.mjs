@@ -18,9 +18,7 @@ function azureRmConnection(id) {
     [`ENDPOINT_URL_${id}`]: "https://127.0.0.1:1/",
     [`ENDPOINT_AUTH_${id}`]: JSON.stringify(authorization),
     [`ENDPOINT_AUTH_SCHEME_${id}`]: authorization.scheme,
-    ...Object.fromEntries(
-      Object.entries(authorization.parameters).map(([key, value]) => [`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`, value]),
-    ),
+    ...Object.fromEntries(Object.entries(authorization.parameters).map(([key, value]) => [`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`, value])),
     [`ENDPOINT_DATA_${id}_SUBSCRIPTIONID`]: "00000000-0000-0000-0000-000000000000",
   };
 }

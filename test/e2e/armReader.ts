@@ -48,7 +48,12 @@ export class ArmReader {
     if (!principal?.clientSecret) throw new Error("connection.json has no subscription-scoped service principal with a secret to read Azure with.");
     const ca = connection.caCertPath ? fs.readFileSync(connection.caCertPath, "utf8") : undefined;
     const authority = connection.authorityUrl.endsWith("/") ? connection.authorityUrl : `${connection.authorityUrl}/`;
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: principal.clientId, client_secret: principal.clientSecret, scope: connection.armScope });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: principal.clientId,
+      client_secret: principal.clientSecret,
+      scope: connection.armScope,
+    });
     const answer = await send(
       new URL(`${connection.tenantId}/oauth2/v2.0/token`, authority),
       { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } },

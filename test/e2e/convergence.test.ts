@@ -38,7 +38,12 @@ describe("AzureMLWorkspace end to end: converging on resources mid-operation or 
     assert.deepEqual(azure.violations(), [], "every response must match the swagger");
   });
 
-  function runWorkspaceTask(namespace: string, inputs: Record<string, string> = {}, signal?: AbortSignal, onLine?: (line: string) => void): Promise<TaskStepResult> {
+  function runWorkspaceTask(
+    namespace: string,
+    inputs: Record<string, string> = {},
+    signal?: AbortSignal,
+    onLine?: (line: string) => void,
+  ): Promise<TaskStepResult> {
     // Each run its own agent temp folder, as two jobs on two agents have: task-lib keeps the
     // key of its input vault there, and a shared one would mix up two runs' inputs.
     const agentTemp = fs.mkdtempSync(path.join(workDir, "agent-temp-"));
@@ -98,7 +103,9 @@ describe("AzureMLWorkspace end to end: converging on resources mid-operation or 
 
   it("repairs a Log Analytics workspace a fault left Failed, on the next run", async () => {
     const namespace = "e2erepair01";
-    azure.setFaults({ rules: [{ kind: "failOperation", operationId: "Workspaces_CreateOrUpdate", pathContains: "/Microsoft.OperationalInsights/workspaces/", times: 1 }] });
+    azure.setFaults({
+      rules: [{ kind: "failOperation", operationId: "Workspaces_CreateOrUpdate", pathContains: "/Microsoft.OperationalInsights/workspaces/", times: 1 }],
+    });
     const failed = await runWorkspaceTask(namespace);
     assert.equal(failed.result, "Failed", failed.log);
     assert.match(failed.message ?? "", new RegExp(`Creating Log Analytics workspace 'la${namespace}' failed`));

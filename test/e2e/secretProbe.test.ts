@@ -59,7 +59,9 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
   function knownSecrets(extra: readonly string[] = []): string[] {
     const keys = connection.servicePrincipals.flatMap((sp) => (sp.certificatePath ? privateKeyLines(fs.readFileSync(sp.certificatePath, "utf8")) : []));
     const echoed = echo.requests.flatMap(credentialsIn);
-    return [...connection.servicePrincipals.map((sp) => sp.clientSecret ?? ""), ...keys, connection.oidc?.accessToken ?? "", ...echoed, ...extra].filter((s) => s.length >= 8);
+    return [...connection.servicePrincipals.map((sp) => sp.clientSecret ?? ""), ...keys, connection.oidc?.accessToken ?? "", ...echoed, ...extra].filter(
+      (s) => s.length >= 8,
+    );
   }
 
   interface ProbedRun {
@@ -69,7 +71,12 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
     armCalls: number;
   }
 
-  async function probe(service: AgentServiceConnection, variables: Record<string, string>, inputs: Record<string, string> = {}, environment: Record<string, string> = {}): Promise<ProbedRun> {
+  async function probe(
+    service: AgentServiceConnection,
+    variables: Record<string, string>,
+    inputs: Record<string, string> = {},
+    environment: Record<string, string> = {},
+  ): Promise<ProbedRun> {
     azure.clearRequests();
     runCount += 1;
     const rawFile = path.join(scratch, `raw-output-${runCount}.txt`);
@@ -126,22 +133,37 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
   for (const [flavour, title] of flavours) {
     it(`${title}: a whole provisioning run prints no secret, and masks each access token it gets`, async () => {
       const namespace = `probe${flavour.slice(0, 4).toLowerCase()}`;
-      const run = await probe(agentServiceConnection(connection, flavour), { NAMESPACE: namespace, RESOURCE_GROUP: `rg-probe-${flavour.toLowerCase()}` }, {
-        createResourceGroup: "true",
-        computeClusters: "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2",
-        writeConfigJson: "true",
-      });
+      const run = await probe(
+        agentServiceConnection(connection, flavour),
+        { NAMESPACE: namespace, RESOURCE_GROUP: `rg-probe-${flavour.toLowerCase()}` },
+        {
+          createResourceGroup: "true",
+          computeClusters: "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2",
+          writeConfigJson: "true",
+        },
+      );
       assert.equal(run.result.result, "Succeeded", run.result.log);
-      assert.ok(run.registered.some((value) => JWT_SHAPE.test(value)), "no access token was registered with the agent");
+      assert.ok(
+        run.registered.some((value) => JWT_SHAPE.test(value)),
+        "no access token was registered with the agent",
+      );
       if (flavour === "workloadIdentity") assert.ok(run.registered.includes(connection.oidc?.accessToken ?? "-"), "the job token was not registered");
       assertNoLeak(run);
     });
   }
 
   it("with the Azure SDKs' verbose logging on (AZURE_LOG_LEVEL), a certificate sign-in and a run print no secret", async () => {
-    const run = await probe(agentServiceConnection(connection, "certificate"), { NAMESPACE: "probeverbose", RESOURCE_GROUP: "rg-probe-verbose" }, { createResourceGroup: "true" }, { AZURE_LOG_LEVEL: "verbose" });
+    const run = await probe(
+      agentServiceConnection(connection, "certificate"),
+      { NAMESPACE: "probeverbose", RESOURCE_GROUP: "rg-probe-verbose" },
+      { createResourceGroup: "true" },
+      { AZURE_LOG_LEVEL: "verbose" },
+    );
     assert.equal(run.result.result, "Succeeded", run.result.log);
-    assert.ok(run.lines.some((line) => /azure:identity/.test(line.shown)), "the SDK logged nothing: the setting had no effect");
+    assert.ok(
+      run.lines.some((line) => /azure:identity/.test(line.shown)),
+      "the SDK logged nothing: the setting had no effect",
+    );
     assertNoLeak(run);
   });
 
@@ -160,8 +182,14 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
     const service = agentServiceConnection({ ...connection, armUrl: echo.origin }, "secret");
     const run = await probe(service, { NAMESPACE: "probeecho", RESOURCE_GROUP: "rg-probe-echo" });
     const echoedTokens = echo.requests.slice(before).flatMap(credentialsIn);
-    assert.ok(echoedTokens.some((token) => JWT_SHAPE.test(token)), "the gateway was sent a bearer token");
-    assertOneSentence(run, /failed \(BadGateway, HTTP 400\): The upstream refused the request\. Request was: \w+ \/subscriptions\/\S+ authorization: Bearer \*\*\*/);
+    assert.ok(
+      echoedTokens.some((token) => JWT_SHAPE.test(token)),
+      "the gateway was sent a bearer token",
+    );
+    assertOneSentence(
+      run,
+      /failed \(BadGateway, HTTP 400\): The upstream refused the request\. Request was: \w+ \/subscriptions\/\S+ authorization: Bearer \*\*\*/,
+    );
     assert.equal(run.armCalls, 0, "the local Azure's ARM was called");
     for (const token of echoedTokens) assert.ok(run.registered.includes(token), "the access token was not registered with the agent");
     assertNoLeak(run);
@@ -172,9 +200,17 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
       const before = echo.requests.length;
       const service = agentServiceConnection({ ...connection, authorityUrl: echo.origin }, flavour);
       const run = await probe(service, { NAMESPACE: `probeauth${flavour.slice(0, 4)}`, RESOURCE_GROUP: "rg-probe-authority" });
-      const sent = echo.requests.slice(before).filter((request) => request.method === "POST").flatMap(credentialsIn);
+      const sent = echo.requests
+        .slice(before)
+        .filter((request) => request.method === "POST")
+        .flatMap(credentialsIn);
       assert.ok(sent.length > 0, "the authority was sent a credential");
-      assertOneSentence(run, new RegExp(`failed: authentication failed: .*AADSTS7000215: Invalid client\\. Request was: POST .*${flavour === "secret" ? "client_secret" : "client_assertion"}=\\*\\*\\*`));
+      assertOneSentence(
+        run,
+        new RegExp(
+          `failed: authentication failed: .*AADSTS7000215: Invalid client\\. Request was: POST .*${flavour === "secret" ? "client_secret" : "client_assertion"}=\\*\\*\\*`,
+        ),
+      );
       assert.equal(run.armCalls, 0, "ARM was called without a token");
       assertNoLeak(run);
     });
@@ -184,7 +220,10 @@ describe("secret probe: no credential in any line of the AzureMLWorkspace task's
     const service = agentServiceConnection(connection, "workloadIdentity");
     service.variables["System.OidcRequestUri"] = `${echo.origin}${ECHO_OIDC_PATH}`;
     const run = await probe(service, { NAMESPACE: "probeoidc", RESOURCE_GROUP: "rg-probe-oidc" });
-    assertOneSentence(run, /Could not get an OIDC token for service connection '[^']+' from Azure DevOps \(https:\/\/127\.0\.0\.1:\d+\): HTTP 401: Unauthorized\. POST \S+ authorization: Bearer \*\*\*/);
+    assertOneSentence(
+      run,
+      /Could not get an OIDC token for service connection '[^']+' from Azure DevOps \(https:\/\/127\.0\.0\.1:\d+\): HTTP 401: Unauthorized\. POST \S+ authorization: Bearer \*\*\*/,
+    );
     assert.equal(run.armCalls, 0, "ARM was called without a token");
     assertNoLeak(run);
   });
@@ -199,7 +238,10 @@ function echoed(request: RecordedRequest): string {
 /** Misbehaving services that answer every request with the request itself: an ARM gateway, an authority, an OIDC endpoint. */
 function serveEchoes(server: TestServer): void {
   // 400, not 5xx: the SDKs retry 5xx answers for most of a minute.
-  const armEcho = (request: RecordedRequest) => ({ status: 400, body: { error: { code: "BadGateway", message: `The upstream refused the request. Request was: ${echoed(request)}` } } });
+  const armEcho = (request: RecordedRequest) => ({
+    status: 400,
+    body: { error: { code: "BadGateway", message: `The upstream refused the request. Request was: ${echoed(request)}` } },
+  });
   for (const method of ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"]) server.route(method, /^\/subscriptions\//i, armEcho);
   server.route("GET", /^\/[^/]+\/v2\.0\/\.well-known\/openid-configuration$/, (request) => {
     const tenant = request.url.pathname.split("/")[1];

@@ -89,11 +89,14 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     return { result, requests: armRequests() };
   }
 
-  const changes = (requests: RequestLogEntry[] = []) => requests.filter((entry) => !["GET", "HEAD"].includes(entry.method) && !/checkNameAvailability/i.test(entry.path));
+  const changes = (requests: RequestLogEntry[] = []) =>
+    requests.filter((entry) => !["GET", "HEAD"].includes(entry.method) && !/checkNameAvailability/i.test(entry.path));
   const clusters = "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2";
   const lowPriorityCluster = "- name: spot-cluster\n  size: Standard_DS2_v2\n  tier: low_priority\n  max_instances: 1\n  idle_time_before_scale_down: 300";
   const tags = { team: "ml", costCenter: "42" };
-  const tagsInput = Object.entries(tags).map(([key, value]) => `${key}=${value}`).join("\n");
+  const tagsInput = Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join("\n");
 
   /**
    * Reads back through ARM, from outside the task, what its first run created: the workspace
@@ -125,7 +128,11 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     linksTo(insights.properties?.WorkspaceResourceId, logs, "Application Insights' WorkspaceResourceId");
 
     const cluster = (compute: ArmResource) => {
-      const aml = (compute.properties?.properties ?? {}) as { vmSize?: string; vmPriority?: string; scaleSettings?: { minNodeCount?: number; maxNodeCount?: number; nodeIdleTimeBeforeScaleDown?: string } };
+      const aml = (compute.properties?.properties ?? {}) as {
+        vmSize?: string;
+        vmPriority?: string;
+        scaleSettings?: { minNodeCount?: number; maxNodeCount?: number; nodeIdleTimeBeforeScaleDown?: string };
+      };
       const scale = aml.scaleSettings ?? {};
       return {
         type: compute.properties?.computeType,
@@ -178,7 +185,11 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
       assert.equal(second.result.result, "Succeeded", second.result.log);
       assert.deepEqual(second.result.warnings, [], "a re-run with the same description warned (a cluster read back with another size or tier?)");
       assert.match(second.result.log, /nothing to change/);
-      assert.deepEqual(changes(second.requests).map((r) => `${r.method} ${r.path}`), [], "a re-run changed something");
+      assert.deepEqual(
+        changes(second.requests).map((r) => `${r.method} ${r.path}`),
+        [],
+        "a re-run changed something",
+      );
       if (first.requests && second.requests) assert.ok(second.requests.length < first.requests.length, "a re-run should need fewer ARM calls");
     });
   }
@@ -187,12 +198,20 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     const service = agentServiceConnection(connection, "secret");
     service.endpoints[0].parameters.serviceprincipalkey = "not-the-secret";
     azure?.clearRequests();
-    const variables = { "System.DefaultWorkingDirectory": workDir, "Agent.TempDirectory": path.join(workDir, "agent-temp"), NAMESPACE: `e2ewrong${suffix}`, RESOURCE_GROUP: "rg-e2e-wrong" };
+    const variables = {
+      "System.DefaultWorkingDirectory": workDir,
+      "Agent.TempDirectory": path.join(workDir, "agent-temp"),
+      NAMESPACE: `e2ewrong${suffix}`,
+      RESOURCE_GROUP: "rg-e2e-wrong",
+    };
     const result = await runTaskStep(stepWithConnection({ taskDirectory, inputs: {}, variables }, connection, service));
     assert.equal(result.result, "Failed");
     assert.match(result.message ?? "", /authentication failed: .*AADSTS7000215/);
     assert.ok(!result.log.includes("not-the-secret"), "the secret was printed");
-    assert.deepEqual((armRequests() ?? []).filter((r) => r.status < 400), []);
+    assert.deepEqual(
+      (armRequests() ?? []).filter((r) => r.status < 400),
+      [],
+    );
   });
 
   it("an invalid NAMESPACE fails before any call", async () => {
@@ -206,8 +225,14 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     localOnly(this); // needs a scoped workspace that does not exist yet
     const run = await runWorkspaceTask("workspaceScoped", { createResourceGroup: "true" }, { NAMESPACE: `e2escope${suffix}` });
     assert.equal(run.result.result, "Failed", run.result.log);
-    assert.match(run.result.message ?? "", /(Reading|Creating) resource group 'rg-e2e-scoped' failed \(AuthorizationFailed, HTTP 403\): The client '[^']+' with object id '[^']+' does not have authorization/);
-    assert.deepEqual(changes(run.requests).filter((r) => r.status < 400), []);
+    assert.match(
+      run.result.message ?? "",
+      /(Reading|Creating) resource group 'rg-e2e-scoped' failed \(AuthorizationFailed, HTTP 403\): The client '[^']+' with object id '[^']+' does not have authorization/,
+    );
+    assert.deepEqual(
+      changes(run.requests).filter((r) => r.status < 400),
+      [],
+    );
   });
 
   it("with faults at 20 % of calls, still succeeds and leaves nothing half-made", async function () {
@@ -224,9 +249,16 @@ describe("AzureMLWorkspace end to end on the local Azure", function () {
     }
     const trace = (faulted.requests ?? []).map((r) => `${r.method} ${r.status} ${r.operationId ?? ""} ${r.fault ?? ""}`).join("\n");
     assert.equal(faulted.result.result, "Succeeded", `${faulted.result.log}\n${trace}`);
-    assert.ok(faulted.requests?.some((r) => r.fault), "no fault was injected");
+    assert.ok(
+      faulted.requests?.some((r) => r.fault),
+      "no fault was injected",
+    );
     const again = await runWorkspaceTask("secret", { computeClusters: clusters }, variables);
     assert.equal(again.result.result, "Succeeded", again.result.log);
-    assert.deepEqual(changes(again.requests).map((r) => `${r.method} ${r.path}`), [], "something was left half-made");
+    assert.deepEqual(
+      changes(again.requests).map((r) => `${r.method} ${r.path}`),
+      [],
+      "something was left half-made",
+    );
   });
 });

@@ -17,7 +17,16 @@ describe("local Azure: a connection.json written by hand", () => {
         authorityUrl: "https://login.microsoftonline.com",
         tenantId: "72f988bf-0000-0000-0000-000000000000",
         subscriptionId: "11111111-0000-0000-0000-000000000000",
-        servicePrincipals: [{ name: "ci", role: "Contributor", scope: "/subscriptions/11111111-0000-0000-0000-000000000000", scopeLevel: "Subscription", clientId: "a", clientSecret: "b" }],
+        servicePrincipals: [
+          {
+            name: "ci",
+            role: "Contributor",
+            scope: "/subscriptions/11111111-0000-0000-0000-000000000000",
+            scopeLevel: "Subscription",
+            clientId: "a",
+            clientSecret: "b",
+          },
+        ],
       }),
     );
     const connection = readConnectionFile(file);
@@ -29,7 +38,16 @@ describe("local Azure: a connection.json written by hand", () => {
   });
 
   it("names the field that is missing", () => {
-    writeFileSync(file, JSON.stringify({ armUrl: "https://management.azure.com", authorityUrl: "https://login.microsoftonline.com", tenantId: "t", subscriptionId: "s", servicePrincipals: [{ clientId: "a" }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        armUrl: "https://management.azure.com",
+        authorityUrl: "https://login.microsoftonline.com",
+        tenantId: "t",
+        subscriptionId: "s",
+        servicePrincipals: [{ clientId: "a" }],
+      }),
+    );
     assert.throws(() => readConnectionFile(file), /servicePrincipals\[0\] needs "clientId" and either "clientSecret" or "certificatePath"/);
     writeFileSync(file, JSON.stringify({ armUrl: "https://management.azure.com" }));
     assert.throws(() => readConnectionFile(file), /"authorityUrl" is required/);

@@ -26,7 +26,13 @@ describe("local Azure: identity", function () {
       assert.ok(result.ok, `${flavour}: ${JSON.stringify(result)}`);
       assert.ok(result.value.tokenLifetimeSeconds <= tokenLifetimeSeconds, `${flavour} token lives ${result.value.tokenLifetimeSeconds}s`);
     }
-    assert.deepEqual(Object.keys(report.flavours).sort(), ["clientCertificate", "clientSecret", "managedIdentityAppService", "managedIdentityImds", "workloadIdentityFederation"]);
+    assert.deepEqual(Object.keys(report.flavours).sort(), [
+      "clientCertificate",
+      "clientSecret",
+      "managedIdentityAppService",
+      "managedIdentityImds",
+      "workloadIdentityFederation",
+    ]);
   });
 
   it("refuses wrong credentials as Entra ID does", async () => {

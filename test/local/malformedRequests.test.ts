@@ -30,7 +30,10 @@ describe("local Azure: malformed requests", function () {
 
   /** The server still answers: a list of resource groups, authenticated, on a new connection. */
   async function stillServing(): Promise<void> {
-    const response = await rawRequest(target, requestHead("GET", `${subscription}/resourcegroups?api-version=2024-03-01`, { Authorization: `Bearer ${token}` }));
+    const response = await rawRequest(
+      target,
+      requestHead("GET", `${subscription}/resourcegroups?api-version=2024-03-01`, { Authorization: `Bearer ${token}` }),
+    );
     assert.equal(response.status, 200, `the server no longer serves: ${response.status} ${response.text}`);
     assert.ok(Array.isArray((response.json as { value?: unknown }).value));
   }
@@ -60,8 +63,17 @@ describe("local Azure: malformed requests", function () {
     });
 
     it("answers 400 BadRequest to an absolute URL naming another host, and serves one naming this server", async () => {
-      await refusedWith(requestHead("GET", `https://evil.example${subscription}/resourcegroups?api-version=2024-03-01`, authorized()), "", 400, "BadRequest", /evil\.example/);
-      const ours = await rawRequest(target, requestHead("GET", `https://localhost:${target.port}${subscription}/resourcegroups?api-version=2024-03-01`, authorized()));
+      await refusedWith(
+        requestHead("GET", `https://evil.example${subscription}/resourcegroups?api-version=2024-03-01`, authorized()),
+        "",
+        400,
+        "BadRequest",
+        /evil\.example/,
+      );
+      const ours = await rawRequest(
+        target,
+        requestHead("GET", `https://localhost:${target.port}${subscription}/resourcegroups?api-version=2024-03-01`, authorized()),
+      );
       assert.equal(ours.status, 200, ours.text);
     });
 
@@ -72,11 +84,21 @@ describe("local Azure: malformed requests", function () {
 
     it("answers 400 BadRequest to bytes that are not HTTP, and to an invalid Content-Length", async () => {
       await refusedWith(`GET / HTTP/1.1\r\nHost: localhost\r\nthis line is no header\r\n\r\n`, "", 400, "BadRequest");
-      await refusedWith(`PUT ${subscription}/resourcegroups/rg?api-version=2024-03-01 HTTP/1.1\r\nHost: localhost\r\nContent-Length: twelve\r\n\r\n`, "", 400, "BadRequest");
+      await refusedWith(
+        `PUT ${subscription}/resourcegroups/rg?api-version=2024-03-01 HTTP/1.1\r\nHost: localhost\r\nContent-Length: twelve\r\n\r\n`,
+        "",
+        400,
+        "BadRequest",
+      );
     });
 
     it("answers 431 to request headers over Node's 16 KB limit", async () => {
-      await refusedWith(requestHead("GET", `${subscription}/resourcegroups?api-version=2024-03-01`, { "x-padding": "p".repeat(20000) }), "", 431, "RequestHeaderFieldsTooLarge");
+      await refusedWith(
+        requestHead("GET", `${subscription}/resourcegroups?api-version=2024-03-01`, { "x-padding": "p".repeat(20000) }),
+        "",
+        431,
+        "RequestHeaderFieldsTooLarge",
+      );
     });
 
     it("answers a path with broken percent-encoding in ARM's shape, authenticated or not", async () => {
@@ -102,7 +124,12 @@ describe("local Azure: malformed requests", function () {
       const basic = Buffer.from("%ZZ:%ZZ").toString("base64");
       const response = await rawRequest(
         target,
-        requestHead("POST", `/${connection.tenantId}/oauth2/v2.0/token`, { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basic}` }, form.length),
+        requestHead(
+          "POST",
+          `/${connection.tenantId}/oauth2/v2.0/token`,
+          { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basic}` },
+          form.length,
+        ),
         form,
       );
       assert.equal(response.status, 400, response.text);
@@ -116,23 +143,44 @@ describe("local Azure: malformed requests", function () {
 
     it("answers 400 InvalidRequestContent to 100,000 levels of nesting", async () => {
       const body = deepArray(100000);
-      await refusedWith(requestHead("PUT", `${subscription}/resourcegroups/rg-deep?api-version=2024-03-01`, authorized(), body.length), body, 400, "InvalidRequestContent", /MaxDepth of 64/);
+      await refusedWith(
+        requestHead("PUT", `${subscription}/resourcegroups/rg-deep?api-version=2024-03-01`, authorized(), body.length),
+        body,
+        400,
+        "InvalidRequestContent",
+        /MaxDepth of 64/,
+      );
     });
 
     it("answers 400 to 65 levels of objects, before any swagger check", async () => {
       let body = '"x"';
       for (let level = 0; level < 65; level++) body = `{"a":${body}}`;
-      await refusedWith(requestHead("PUT", `${subscription}/resourcegroups/rg-deep?api-version=2024-03-01`, authorized(), body.length), body, 400, "InvalidRequestContent", /MaxDepth of 64/);
+      await refusedWith(
+        requestHead("PUT", `${subscription}/resourcegroups/rg-deep?api-version=2024-03-01`, authorized(), body.length),
+        body,
+        400,
+        "InvalidRequestContent",
+        /MaxDepth of 64/,
+      );
     });
 
     it("answers 401 to deep JSON without a token, still in ARM's shape", async () => {
       const body = deepArray(100000);
-      await refusedWith(requestHead("PUT", `${subscription}/resourcegroups/rg-deep?api-version=2024-03-01`, { "Content-Type": "application/json" }, body.length), body, 401, "AuthenticationFailed");
+      await refusedWith(
+        requestHead("PUT", `${subscription}/resourcegroups/rg-deep?api-version=2024-03-01`, { "Content-Type": "application/json" }, body.length),
+        body,
+        401,
+        "AuthenticationFailed",
+      );
     });
 
     it("does not count brackets inside strings as nesting", async () => {
       const body = JSON.stringify({ location: "westeurope", tags: { brackets: "[".repeat(200) } });
-      const response = await rawRequest(target, requestHead("PUT", `${subscription}/resourcegroups/rg-brackets?api-version=2024-03-01`, authorized(), body.length), body);
+      const response = await rawRequest(
+        target,
+        requestHead("PUT", `${subscription}/resourcegroups/rg-brackets?api-version=2024-03-01`, authorized(), body.length),
+        body,
+      );
       assert.equal(response.status, 201, response.text);
     });
   });
@@ -147,7 +195,10 @@ describe("local Azure: malformed requests", function () {
 
     it("answers 413 to a chunked body that grows past 4 MB", async () => {
       const chunk = Buffer.alloc(1024 * 1024, 0x20);
-      const chunked = Buffer.concat([...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])), Buffer.from("0\r\n\r\n")]);
+      const chunked = Buffer.concat([
+        ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])),
+        Buffer.from("0\r\n\r\n"),
+      ]);
       await refusedWith(requestHead("PUT", groupUrl(), { ...authorized(), "Transfer-Encoding": "chunked" }), chunked, 413, "RequestContentTooLarge");
     });
 

@@ -58,7 +58,12 @@ describe("local Azure: Resource Manager and Azure ML control plane", function ()
     const { sdk, raw, scopedPrincipal, nameChecksAfterCreate } = report;
 
     refused(sdk.missingResourceGroup, 404, "ResourceGroupNotFound", /^Resource group 'rg-missing' could not be found\.$/);
-    refused(sdk.missingResource, 404, "ResourceNotFound", /^The Resource 'Microsoft\.Storage\/storageAccounts\/sanothere' under resource group '.+' was not found\./);
+    refused(
+      sdk.missingResource,
+      404,
+      "ResourceNotFound",
+      /^The Resource 'Microsoft\.Storage\/storageAccounts\/sanothere' under resource group '.+' was not found\./,
+    );
     refused(sdk.missingCompute, 404, "ResourceNotFound");
     refused(sdk.storageNameTaken, 409, "StorageAccountAlreadyTaken", /^The storage account named sascoped is already taken\.$/);
     refused(sdk.vaultNameTaken, 409, "VaultAlreadyExists");
@@ -67,14 +72,21 @@ describe("local Azure: Resource Manager and Azure ML control plane", function ()
     refused(sdk.workspaceWithMissingStorage, 400, "BadRequest", /storageAccount/);
     refused(sdk.unsupportedVmSize, 400, "BadArgument", /STANDARD_NOPE/);
 
-    assert.deepEqual(nameChecksAfterCreate.storage, { nameAvailable: false, reason: "AlreadyExists", message: "The storage account named sascoped is already taken." });
+    assert.deepEqual(nameChecksAfterCreate.storage, {
+      nameAvailable: false,
+      reason: "AlreadyExists",
+      message: "The storage account named sascoped is already taken.",
+    });
     assert.equal(nameChecksAfterCreate.storageInvalid.reason, "AccountNameInvalid");
     assert.equal(nameChecksAfterCreate.vault.nameAvailable, false);
     assert.equal(nameChecksAfterCreate.registry.nameAvailable, false);
 
     assert.equal(raw.unsupportedProviderApiVersion.status, 400);
     assert.equal(raw.unsupportedProviderApiVersion.code, "NoRegisteredProviderFound");
-    assert.match(raw.unsupportedProviderApiVersion.message ?? "", /API version '2099-01-01' for type 'storageAccounts'\. The supported api-versions are '2023-05-01'/);
+    assert.match(
+      raw.unsupportedProviderApiVersion.message ?? "",
+      /API version '2099-01-01' for type 'storageAccounts'\. The supported api-versions are '2023-05-01'/,
+    );
     assert.equal(raw.unsupportedResourceGroupApiVersion.code, "InvalidApiVersionParameter");
     assert.equal(raw.missingApiVersion.code, "MissingApiVersionParameter");
     assert.equal(raw.unknownResourceType.code, "InvalidResourceType");
@@ -91,7 +103,10 @@ describe("local Azure: Resource Manager and Azure ML control plane", function ()
       scopedPrincipal.createResourceGroup,
       403,
       "AuthorizationFailed",
-      new RegExp(`^The client '${scopedClientId}' with object id '[0-9a-f-]{36}' does not have authorization to perform action 'Microsoft\\.Resources/subscriptions/resourceGroups/write' over scope '/subscriptions/[0-9a-f-]{36}/resourcegroups/rg-new' or the scope is invalid\\. If access was recently granted, please refresh your credentials\\.$`, "i"),
+      new RegExp(
+        `^The client '${scopedClientId}' with object id '[0-9a-f-]{36}' does not have authorization to perform action 'Microsoft\\.Resources/subscriptions/resourceGroups/write' over scope '/subscriptions/[0-9a-f-]{36}/resourcegroups/rg-new' or the scope is invalid\\. If access was recently granted, please refresh your credentials\\.$`,
+        "i",
+      ),
     );
     refused(scopedPrincipal.readOwnResourceGroup, 403, "AuthorizationFailed");
     refused(scopedPrincipal.readOtherStorage, 403, "AuthorizationFailed");
@@ -107,7 +122,10 @@ describe("local Azure: Resource Manager and Azure ML control plane", function ()
     assert.equal(noSku.status, 400);
     assert.equal(noSku.code, "InvalidRequestContent");
     assert.match(noSku.message ?? "", /StorageAccounts_Create.*Missing required property: sku/);
-    assert.deepEqual(noSku.details?.map((detail) => [detail.code, detail.target]), [["OBJECT_MISSING_REQUIRED_PROPERTY", "/sku"]]);
+    assert.deepEqual(
+      noSku.details?.map((detail) => [detail.code, detail.target]),
+      [["OBJECT_MISSING_REQUIRED_PROPERTY", "/sku"]],
+    );
     const noMaximum = report.raw.computeWithoutScaleMaximum;
     assert.equal(noMaximum.status, 400);
     assert.match(noMaximum.message ?? "", /Compute_CreateOrUpdate.*maxNodeCount/);

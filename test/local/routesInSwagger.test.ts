@@ -49,9 +49,22 @@ describe("local Azure: every ARM route is in a pinned swagger", function () {
   before(async () => {
     stateDir = mkdtempSync(join(tmpdir(), "local-azure-routes-"));
     const store = new ResourceStore(stateDir);
-    const operations = new OperationScheduler(store, new FaultInjector(undefined), { baseUrl: "https://localhost:1", provisioningMs: 1000, retryAfterSeconds: 1 }, quiet);
+    const operations = new OperationScheduler(
+      store,
+      new FaultInjector(undefined),
+      { baseUrl: "https://localhost:1", provisioningMs: 1000, retryAfterSeconds: 1 },
+      quiet,
+    );
     const jobs = new MachineLearningJobs({ store, storage: noStorage, runs: new InMemoryRunStore(), workDir: join(stateDir, "jobs"), log: quiet });
-    const services = { store, operations, directory: Directory.openOrCreate(stateDir, undefined), storage: noStorage, jobs, baseUrl: "https://localhost:1", log: quiet };
+    const services = {
+      store,
+      operations,
+      directory: Directory.openOrCreate(stateDir, undefined),
+      storage: noStorage,
+      jobs,
+      baseUrl: "https://localhost:1",
+      log: quiet,
+    };
     routes = [...allResourceProviderRoutes(services), ...operations.routes()];
     validator = await SwaggerValidator.create(quiet);
   });
@@ -73,7 +86,8 @@ describe("local Azure: every ARM route is in a pinned swagger", function () {
         const url = sampleUrl({ ...route, apiVersions: [apiVersion] });
         const outcome = await validator.validateRequest({ url, method: route.method, headers: {}, body: undefined });
         if (!outcome.matched) mismatches.push(`${route.operationId}: ${route.method} ${url} matches no operation`);
-        else if (outcome.operationId?.toLowerCase() !== route.operationId.toLowerCase()) mismatches.push(`${route.operationId}: ${route.method} ${url} matches ${outcome.operationId}`);
+        else if (outcome.operationId?.toLowerCase() !== route.operationId.toLowerCase())
+          mismatches.push(`${route.operationId}: ${route.method} ${url} matches ${outcome.operationId}`);
       }
     }
     assert.deepEqual(mismatches, []);

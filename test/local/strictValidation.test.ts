@@ -38,7 +38,10 @@ async function refused(client: Client, response: RawResponse, code: string, deta
   assert.equal(armError(response).code, code, response.text.slice(0, 400));
   if (detail) {
     const details = (response.json as { error: { details?: { code: string; target?: string }[] } }).error.details ?? [];
-    assert.ok(details.some((entry) => entry.code === detail.code && detail.target.test(entry.target ?? "")), JSON.stringify(details));
+    assert.ok(
+      details.some((entry) => entry.code === detail.code && detail.target.test(entry.target ?? "")),
+      JSON.stringify(details),
+    );
   }
   await stillServing(client);
 }
@@ -73,7 +76,10 @@ describe("local Azure: strict validation", function () {
   const group = "rg-strict";
   const groupUrl = (name = group) => `${client.subscription}/resourcegroups/${name}?api-version=2024-03-01`;
   const providerUrl = (path: string, apiVersion: string) => `${client.subscription}/resourceGroups/${group}/providers/${path}?api-version=${apiVersion}`;
-  const vault = (properties: Record<string, unknown>) => ({ location: "westeurope", properties: { tenantId: client.tenantId, sku: { family: "A", name: "standard" }, ...properties } });
+  const vault = (properties: Record<string, unknown>) => ({
+    location: "westeurope",
+    properties: { tenantId: client.tenantId, sku: { family: "A", name: "standard" }, ...properties },
+  });
 
   before(async () => {
     fixture = await startFixture("strict");
@@ -90,13 +96,21 @@ describe("local Azure: strict validation", function () {
 
     for (const value of outOfInt32) {
       it(`refuses ${value} for an int32 of Key Vault (softDeleteRetentionInDays)`, async () => {
-        const response = await send(client, "PUT", providerUrl("Microsoft.KeyVault/vaults/kv-strict-int", "2023-07-01"), vault({ softDeleteRetentionInDays: value }));
+        const response = await send(
+          client,
+          "PUT",
+          providerUrl("Microsoft.KeyVault/vaults/kv-strict-int", "2023-07-01"),
+          vault({ softDeleteRetentionInDays: value }),
+        );
         await refused(client, response, "InvalidRequestContent", { code: "INVALID_FORMAT", target: /softDeleteRetentionInDays/ });
       });
     }
 
     it("refuses 2147483648 for an int32 of Log Analytics (retentionInDays)", async () => {
-      const response = await send(client, "PUT", providerUrl("Microsoft.OperationalInsights/workspaces/la-strict", "2022-10-01"), { location: "westeurope", properties: { retentionInDays: 2147483648 } });
+      const response = await send(client, "PUT", providerUrl("Microsoft.OperationalInsights/workspaces/la-strict", "2022-10-01"), {
+        location: "westeurope",
+        properties: { retentionInDays: 2147483648 },
+      });
       await refused(client, response, "InvalidRequestContent", { code: "INVALID_FORMAT", target: /retentionInDays/ });
     });
 
@@ -122,7 +136,15 @@ describe("local Azure: strict validation", function () {
   describe("ARM's rules on location and tags", () => {
     it("refuses a location that is an object, for a group and for a provider's resource", async () => {
       await refused(client, await send(client, "PUT", groupUrl("rg-location"), { location: { name: "westeurope" } }), "InvalidRequestContent");
-      await refused(client, await send(client, "PUT", providerUrl("Microsoft.Storage/storageAccounts/sastrictloc", "2023-05-01"), { location: ["westeurope"], kind: "StorageV2", sku: { name: "Standard_LRS" } }), "InvalidRequestContent");
+      await refused(
+        client,
+        await send(client, "PUT", providerUrl("Microsoft.Storage/storageAccounts/sastrictloc", "2023-05-01"), {
+          location: ["westeurope"],
+          kind: "StorageV2",
+          sku: { name: "Standard_LRS" },
+        }),
+        "InvalidRequestContent",
+      );
     });
 
     it("refuses tags whose value is an object or a number", async () => {
@@ -134,7 +156,11 @@ describe("local Azure: strict validation", function () {
       await refused(client, await send(client, "PUT", groupUrl(), { location: "westeurope", tags: manyTags(51) }), "InvalidTagCount");
       await refused(client, await send(client, "PUT", groupUrl(), { location: "westeurope", tags: manyTags(1, 513) }), "InvalidTagNameLength");
       await refused(client, await send(client, "PUT", groupUrl(), { location: "westeurope", tags: manyTags(1, 8, 257) }), "InvalidTagValueLength");
-      await refused(client, await send(client, "PUT", providerUrl("Microsoft.KeyVault/vaults/kv-strict-tags", "2023-07-01"), { ...vault({}), tags: { "cost/centre": "1" } }), "InvalidTagNameCharacters");
+      await refused(
+        client,
+        await send(client, "PUT", providerUrl("Microsoft.KeyVault/vaults/kv-strict-tags", "2023-07-01"), { ...vault({}), tags: { "cost/centre": "1" } }),
+        "InvalidTagNameCharacters",
+      );
     });
 
     it("accepts 50 tags with names of 512 and values of 256 characters", async () => {
@@ -175,7 +201,10 @@ describe("local Azure: strict validation", function () {
       const stateDir = temporaryStateDir("nospec");
       try {
         await withSpecificationDir(folder, async () => {
-          await assert.rejects(startFixture("nospec", { stateDir }), /Strict mode needs the pinned swaggers, .*keyvault\/resource-manager\/Microsoft\.KeyVault\/stable\/2023-07-01\/keyvault\.json/);
+          await assert.rejects(
+            startFixture("nospec", { stateDir }),
+            /Strict mode needs the pinned swaggers, .*keyvault\/resource-manager\/Microsoft\.KeyVault\/stable\/2023-07-01\/keyvault\.json/,
+          );
         });
       } finally {
         rmSync(folder, { recursive: true, force: true });
@@ -195,13 +224,24 @@ describe("local Azure: strict validation", function () {
         try {
           const unmatchedClient = await clientOf(unmatched);
           const subscription = unmatchedClient.subscription;
-          assert.equal((await send(unmatchedClient, "PUT", `${subscription}/resourcegroups/${group}?api-version=2024-03-01`, { location: "westeurope" })).status, 201);
-          const response = await send(unmatchedClient, "PUT", `${subscription}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/kv-unmatched?api-version=2023-07-01`, {
-            location: "westeurope",
-            properties: { tenantId: unmatchedClient.tenantId, sku: { family: "A", name: "standard" } },
-          });
+          assert.equal(
+            (await send(unmatchedClient, "PUT", `${subscription}/resourcegroups/${group}?api-version=2024-03-01`, { location: "westeurope" })).status,
+            201,
+          );
+          const response = await send(
+            unmatchedClient,
+            "PUT",
+            `${subscription}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/kv-unmatched?api-version=2023-07-01`,
+            {
+              location: "westeurope",
+              properties: { tenantId: unmatchedClient.tenantId, sku: { family: "A", name: "standard" } },
+            },
+          );
           await refused(unmatchedClient, response, "InvalidResourceType");
-          assert.match(armError(response).message, /resource type 'vaults' could not be found in the namespace 'Microsoft\.KeyVault' for api version '2023-07-01'/);
+          assert.match(
+            armError(response).message,
+            /resource type 'vaults' could not be found in the namespace 'Microsoft\.KeyVault' for api version '2023-07-01'/,
+          );
           const counts = unmatched.localAzure.validationCounts();
           assert.equal(counts.unmatched, 1);
           assert.ok(counts.validated >= 2, JSON.stringify(counts));

@@ -46,7 +46,7 @@ export class ConnectProxy {
     this.tunnels.push({ target: request.url ?? "", proxyAuthorization });
     this.track(client);
     if (options.requiredAuthorization && proxyAuthorization !== options.requiredAuthorization) {
-      client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n");
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     const upstream = net.connect(options.forwardToPort, "127.0.0.1", () => {

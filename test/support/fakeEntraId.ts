@@ -39,7 +39,12 @@ export function serveEntraId(server: TestServer, directory: FakeDirectory): void
     const form = new URLSearchParams(request.body);
     const app = directory.apps.find((candidate) => candidate.clientId === form.get("client_id"));
     if (!app) {
-      return entraError(400, "unauthorized_client", 700016, `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`);
+      return entraError(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`,
+      );
     }
     const secret = form.get("client_secret");
     if (secret !== null && secret !== app.secret) {
@@ -65,7 +70,10 @@ export function serveEntraId(server: TestServer, directory: FakeDirectory): void
 
 function entraError(status: number, error: string, code: number, description: string): TestResponse {
   const traceId = randomUUID();
-  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  const timestamp = new Date()
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
   return {
     status,
     body: {

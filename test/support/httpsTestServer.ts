@@ -81,7 +81,9 @@ export class TestServer {
       };
       this.requests.push(recorded);
       const route = this.routes.find((candidate) => candidate.method === recorded.method && candidate.path.test(recorded.url.pathname));
-      const reply: TestResponse = route ? route.handler(recorded) : { status: 404, body: { error: `no route for ${recorded.method} ${recorded.url.pathname}` } };
+      const reply: TestResponse = route
+        ? route.handler(recorded)
+        : { status: 404, body: { error: `no route for ${recorded.method} ${recorded.url.pathname}` } };
       const body = typeof reply.body === "object" ? JSON.stringify(reply.body) : (reply.body ?? "");
       const contentType = typeof reply.body === "object" ? { "content-type": "application/json; charset=utf-8" } : {};
       response.writeHead(reply.status, { ...contentType, ...reply.headers });

@@ -70,10 +70,7 @@ export class TestCertificateAuthority {
       { name: "extKeyUsage", serverAuth: true },
       {
         name: "subjectAltName",
-        altNames: [
-          ...identity.dnsNames.map((value) => ({ type: 2, value })),
-          ...identity.ipAddresses.map((ip) => ({ type: 7, ip })),
-        ],
+        altNames: [...identity.dnsNames.map((value) => ({ type: 2, value })), ...identity.ipAddresses.map((ip) => ({ type: 7, ip }))],
       },
     ]);
     certificate.sign(this.privateKey, forge.md.sha256.create());

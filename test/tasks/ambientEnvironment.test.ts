@@ -115,7 +115,13 @@ describe("tests start from a clean environment, whatever the shell running them 
     });
     assert.equal(child.status, 0, child.stderr);
     const seen = JSON.parse(child.stdout.slice(child.stdout.lastIndexOf("{"))) as Record<string, string>;
-    assert.deepEqual(leaked(Object.keys(seen).filter((name) => !isTestControl(name)), { AGENT_TEMPDIRECTORY: "" }), []);
+    assert.deepEqual(
+      leaked(
+        Object.keys(seen).filter((name) => !isTestControl(name)),
+        { AGENT_TEMPDIRECTORY: "" },
+      ),
+      [],
+    );
     assert.equal(seen.E2E_CONNECTION_FILE, "/kept/connection.json", "a variable that steers the tests was dropped");
     assert.ok(!fs.existsSync(path.join(folder, ".taskkey")), "task-lib wrote its vault key into the working directory");
   });
@@ -167,7 +173,10 @@ describe("tests start from a clean environment, whatever the shell running them 
   });
 
   it("the local runner starts a task with the agent environment it builds, not the caller's", async () => {
-    fs.writeFileSync(path.join(folder, "task.json"), JSON.stringify({ inputs: [{ name: "message", type: "string" }], execution: { Node20_1: { target: "main.js" } } }));
+    fs.writeFileSync(
+      path.join(folder, "task.json"),
+      JSON.stringify({ inputs: [{ name: "message", type: "string" }], execution: { Node20_1: { target: "main.js" } } }),
+    );
     fs.writeFileSync(path.join(folder, "main.js"), "console.log('ENVIRONMENT ' + JSON.stringify(process.env));\n");
 
     const result = await runTaskStep({

@@ -31,7 +31,9 @@ const roles: readonly string[] = ["Owner", "Contributor", "Reader"];
  */
 export function handleAdminRequest(exchange: Exchange, dependencies: AdminDependencies): void {
   if (!sameToken(header(exchange, "x-local-azure-admin-token") ?? "", dependencies.token)) {
-    sendJson(exchange, 401, { error: { code: "Unauthorized", message: "The x-local-azure-admin-token header is missing or wrong (see connection.json admin.token)." } });
+    sendJson(exchange, 401, {
+      error: { code: "Unauthorized", message: "The x-local-azure-admin-token header is missing or wrong (see connection.json admin.token)." },
+    });
     return;
   }
   const resource = exchange.path.slice(adminPathPrefix.length).replace(/\/+$/, "");
@@ -79,7 +81,14 @@ export function handleAdminRequest(exchange: Exchange, dependencies: AdminDepend
         return;
       }
       const principal = dependencies.directory.addServicePrincipal(request.name, [{ role: request.role as RoleName, scope: request.scope }]);
-      send({ name: principal.name, clientId: principal.clientId, objectId: principal.objectId, clientSecret: principal.secrets[0], role: String(request.role), scope: request.scope });
+      send({
+        name: principal.name,
+        clientId: principal.clientId,
+        objectId: principal.objectId,
+        clientSecret: principal.secrets[0],
+        role: String(request.role),
+        scope: request.scope,
+      });
       return;
     }
     default:

@@ -40,45 +40,105 @@ export function armTimestamp(date: Date): string {
 }
 
 export const armErrors = {
-  missingAuthorizationHeader: () =>
-    new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."),
+  missingAuthorizationHeader: () => new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."),
   invalidAuthenticationToken: (message = "The access token is invalid.") => new ArmError(401, "InvalidAuthenticationToken", message),
   expiredAuthenticationToken: (expiresOn: Date, now: Date) =>
-    new ArmError(401, "ExpiredAuthenticationToken", `The access token expiry UTC time '${armTimestamp(expiresOn)}' is earlier than current UTC time '${armTimestamp(now)}'.`),
+    new ArmError(
+      401,
+      "ExpiredAuthenticationToken",
+      `The access token expiry UTC time '${armTimestamp(expiresOn)}' is earlier than current UTC time '${armTimestamp(now)}'.`,
+    ),
   invalidAudience: (audience: string, allowed: readonly string[]) =>
-    new ArmError(401, "InvalidAuthenticationTokenAudience", `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${allowed.map((value) => `'${value}'`).join(",")}.`),
+    new ArmError(
+      401,
+      "InvalidAuthenticationTokenAudience",
+      `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${allowed.map((value) => `'${value}'`).join(",")}.`,
+    ),
   missingApiVersion: () => new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."),
   invalidApiVersion: (apiVersion: string, supported: readonly string[]) =>
     new ArmError(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.join(",")}'.`),
   noRegisteredProvider: (location: string, apiVersion: string, resourceType: string, supported: readonly string[], locations: readonly string[]) =>
-    new ArmError(400, "NoRegisteredProviderFound", `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${resourceType}'. The supported api-versions are '${supported.join(", ")}'. The supported locations are '${locations.join(", ")}'.`),
+    new ArmError(
+      400,
+      "NoRegisteredProviderFound",
+      `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${resourceType}'. The supported api-versions are '${supported.join(", ")}'. The supported locations are '${locations.join(", ")}'.`,
+    ),
   invalidResourceNamespace: (namespace: string) => new ArmError(400, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`),
   invalidResourceType: (resourceType: string, namespace: string, apiVersion: string) =>
-    new ArmError(400, "InvalidResourceType", `The resource type '${resourceType}' could not be found in the namespace '${namespace}' for api version '${apiVersion}'.`),
-  noRoute: (method: string, path: string) => new ArmError(404, "NotFound", `No HTTP resource was found that matches the request URI '${path}' for method '${method}'.`),
+    new ArmError(
+      400,
+      "InvalidResourceType",
+      `The resource type '${resourceType}' could not be found in the namespace '${namespace}' for api version '${apiVersion}'.`,
+    ),
+  noRoute: (method: string, path: string) =>
+    new ArmError(404, "NotFound", `No HTTP resource was found that matches the request URI '${path}' for method '${method}'.`),
   subscriptionNotFound: (subscriptionId: string) => new ArmError(404, "SubscriptionNotFound", `The subscription '${subscriptionId}' could not be found.`),
   resourceGroupNotFound: (name: string) => new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`),
   resourceNotFound: (typeAndName: string, resourceGroup: string) =>
-    new ArmError(404, "ResourceNotFound", `The Resource '${typeAndName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`),
+    new ArmError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${typeAndName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    ),
   authorizationFailed: (clientId: string, objectId: string, action: string, scope: string) =>
-    new ArmError(403, "AuthorizationFailed", `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`),
+    new ArmError(
+      403,
+      "AuthorizationFailed",
+      `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    ),
   invalidRequestContent: (message: string, details: ArmErrorDetail[] = []) => new ArmError(400, "InvalidRequestContent", message, details),
   invalidParameter: (message: string, details: ArmErrorDetail[] = []) => new ArmError(400, "InvalidParameter", message, details),
   locationNotAvailable: (location: string, resourceType: string, locations: readonly string[]) =>
-    new ArmError(400, "LocationNotAvailableForResourceType", `The provided location '${location}' is not available for resource type '${resourceType}'. List of available regions for the resource type is '${locations.join(",")}'.`),
+    new ArmError(
+      400,
+      "LocationNotAvailableForResourceType",
+      `The provided location '${location}' is not available for resource type '${resourceType}'. List of available regions for the resource type is '${locations.join(",")}'.`,
+    ),
   locationNotAvailableForResourceGroup: (location: string, locations: readonly string[]) =>
-    new ArmError(400, "LocationNotAvailableForResourceGroup", `The provided location '${location}' is not available for resource group. List of available regions is '${locations.join(",")}'.`),
+    new ArmError(
+      400,
+      "LocationNotAvailableForResourceGroup",
+      `The provided location '${location}' is not available for resource group. List of available regions is '${locations.join(",")}'.`,
+    ),
   invalidResourceGroupLocation: (existing: string, requested: string) =>
-    new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${requested}'. The Resource group already exists in location '${existing}'.`),
+    new ArmError(
+      409,
+      "InvalidResourceGroupLocation",
+      `Invalid resource group location '${requested}'. The Resource group already exists in location '${existing}'.`,
+    ),
   invalidResourceLocation: (name: string, existing: string, requested: string) =>
-    new ArmError(409, "InvalidResourceLocation", `The resource '${name}' already exists in location '${existing}' in resource group. A resource with the same name cannot be created in location '${requested}'. Please select a new resource name.`),
+    new ArmError(
+      409,
+      "InvalidResourceLocation",
+      `The resource '${name}' already exists in location '${existing}' in resource group. A resource with the same name cannot be created in location '${requested}'. Please select a new resource name.`,
+    ),
   /** `statusUrl`: the running operation's status URL, which ARM's message names. */
   anotherOperationInProgress: (statusUrl: string) =>
-    new ArmError(409, "AnotherOperationInProgress", `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${statusUrl}`),
+    new ArmError(
+      409,
+      "AnotherOperationInProgress",
+      `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${statusUrl}`,
+    ),
   throttled: (subscriptionId: string, objectId: string, retryAfterSeconds: number) =>
-    new ArmError(429, "SubscriptionRequestsThrottled", `Number of requests for subscription '${subscriptionId}' and operation type for actor '${objectId}' exceeded the backend storage limit. Please try again after '${retryAfterSeconds}' seconds.`, [], { "Retry-After": String(retryAfterSeconds) }),
+    new ArmError(
+      429,
+      "SubscriptionRequestsThrottled",
+      `Number of requests for subscription '${subscriptionId}' and operation type for actor '${objectId}' exceeded the backend storage limit. Please try again after '${retryAfterSeconds}' seconds.`,
+      [],
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
   internalServerError: (correlationId: string, subscriptionId: string) =>
-    new ArmError(500, "InternalServerError", `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', subscription id '${subscriptionId}', tracking id '${correlationId}', request correlation id '${correlationId}'.`),
+    new ArmError(
+      500,
+      "InternalServerError",
+      `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', subscription id '${subscriptionId}', tracking id '${correlationId}', request correlation id '${correlationId}'.`,
+    ),
   serviceUnavailable: (retryAfterSeconds: number) =>
-    new ArmError(503, "ServiceUnavailable", "The server is currently unable to handle the request due to a temporary overload or maintenance. Please try again later.", [], { "Retry-After": String(retryAfterSeconds) }),
+    new ArmError(
+      503,
+      "ServiceUnavailable",
+      "The server is currently unable to handle the request due to a temporary overload or maintenance. Please try again later.",
+      [],
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
 };

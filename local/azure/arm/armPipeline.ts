@@ -124,7 +124,13 @@ export class ArmPipeline {
 
   async handle(exchange: Exchange): Promise<void> {
     const correlationId = header(exchange, "x-ms-correlation-request-id") ?? randomUUID();
-    await this.chain({ ...newRequestContext(exchange), correlationId, match: armErrors.noRoute(exchange.method, exchange.path), apiVersion: "", request: undefined });
+    await this.chain({
+      ...newRequestContext(exchange),
+      correlationId,
+      match: armErrors.noRoute(exchange.method, exchange.path),
+      apiVersion: "",
+      request: undefined,
+    });
   }
 
   private routeOf(context: ArmContext): ArmRoute {
@@ -207,7 +213,9 @@ export class ArmPipeline {
       case "audience":
         return armErrors.invalidAudience(problem.audience, settings.acceptedAudiences);
       case "notYetValid":
-        return armErrors.invalidAuthenticationToken(`The access token is not yet valid. It is valid from '${new Date(problem.notBeforeSeconds * 1000).toISOString()}'.`);
+        return armErrors.invalidAuthenticationToken(
+          `The access token is not yet valid. It is valid from '${new Date(problem.notBeforeSeconds * 1000).toISOString()}'.`,
+        );
       case "issuer":
       case "unknownPrincipal":
         return armErrors.invalidAuthenticationToken(wrongIssuer);
@@ -217,7 +225,9 @@ export class ArmPipeline {
   }
 
   private authorizationScope(route: ArmRoute, params: PathParameters, path: string): string {
-    const decodedPath = pathSegments(path).map((segment) => decodeURIComponent(segment)).join("/");
+    const decodedPath = pathSegments(path)
+      .map((segment) => decodeURIComponent(segment))
+      .join("/");
     switch (route.scope) {
       case "path":
         return "/" + decodedPath;
@@ -327,7 +337,14 @@ export class ArmPipeline {
       const known = this.dependencies.routes.some((route) => route.resourceType.toLowerCase().startsWith(namespace.toLowerCase() + "/"));
       const apiVersion = exchange.query.get("api-version") ?? "";
       if (!known) return armErrors.invalidResourceNamespace(namespace);
-      return armErrors.invalidResourceType(segments.slice(providersIndex + 2).filter((_, index) => index % 2 === 0).join("/"), namespace, apiVersion);
+      return armErrors.invalidResourceType(
+        segments
+          .slice(providersIndex + 2)
+          .filter((_, index) => index % 2 === 0)
+          .join("/"),
+        namespace,
+        apiVersion,
+      );
     }
     return armErrors.noRoute(exchange.method, exchange.path);
   }

@@ -16,7 +16,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function deserializationError(path: string, expected: string): ArmError {
-  return armErrors.invalidRequestContent(`The request content was invalid and could not be deserialized: 'Unexpected value at path '${path}': ${expected} was expected.'.`);
+  return armErrors.invalidRequestContent(
+    `The request content was invalid and could not be deserialized: 'Unexpected value at path '${path}': ${expected} was expected.'.`,
+  );
 }
 
 function tagProblem(tags: unknown): ArmError | undefined {
@@ -27,19 +29,35 @@ function tagProblem(tags: unknown): ArmError | undefined {
     if (typeof value !== "string") return deserializationError(`tags.${name}`, "a string");
   }
   if (entries.length > tagLimits.count) {
-    return new ArmError(400, "InvalidTagCount", `The resource has ${entries.length} tags; at most ${tagLimits.count} tags are allowed per resource or resource group.`);
+    return new ArmError(
+      400,
+      "InvalidTagCount",
+      `The resource has ${entries.length} tags; at most ${tagLimits.count} tags are allowed per resource or resource group.`,
+    );
   }
   const reserved = entries.map(([name]) => name).filter((name) => reservedTagNameCharacters.test(name));
   if (reserved.length > 0) {
-    return new ArmError(400, "InvalidTagNameCharacters", `The tag names '${reserved.join(",")}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`);
+    return new ArmError(
+      400,
+      "InvalidTagNameCharacters",
+      `The tag names '${reserved.join(",")}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`,
+    );
   }
   const longName = entries.find(([name]) => name.length > tagLimits.nameLength);
   if (longName) {
-    return new ArmError(400, "InvalidTagNameLength", `The tag name '${longName[0].slice(0, 32)}…' has ${longName[0].length} characters; a tag name has at most ${tagLimits.nameLength}.`);
+    return new ArmError(
+      400,
+      "InvalidTagNameLength",
+      `The tag name '${longName[0].slice(0, 32)}…' has ${longName[0].length} characters; a tag name has at most ${tagLimits.nameLength}.`,
+    );
   }
   const longValue = entries.find(([, value]) => (value as string).length > tagLimits.valueLength);
   if (longValue) {
-    return new ArmError(400, "InvalidTagValueLength", `The value of tag '${longValue[0].slice(0, 64)}' has ${(longValue[1] as string).length} characters; a tag value has at most ${tagLimits.valueLength}.`);
+    return new ArmError(
+      400,
+      "InvalidTagValueLength",
+      `The value of tag '${longValue[0].slice(0, 64)}' has ${(longValue[1] as string).length} characters; a tag value has at most ${tagLimits.valueLength}.`,
+    );
   }
   return undefined;
 }

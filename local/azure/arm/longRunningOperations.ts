@@ -117,7 +117,10 @@ export class OperationScheduler {
         operation.status = "Succeeded";
       }
     } catch (error) {
-      this.log("error", `operation ${operation.id} on ${operation.resourceId} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      this.log(
+        "error",
+        `operation ${operation.id} on ${operation.resourceId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       operation.status = "Failed";
       operation.error = { code: "InternalServerError", message: error instanceof Error ? error.message : String(error) };
     }

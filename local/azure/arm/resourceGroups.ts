@@ -19,7 +19,11 @@ function groupId(context: ArmRequestContext): string {
 /** Resource group names: 1–90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'. */
 function checkGroupName(name: string): void {
   if (!/^[-\w._()]{1,90}$/u.test(name) || name.endsWith(".")) {
-    throw new ArmError(400, "InvalidResourceGroup", `The provided resource group name '${name}' has these invalid characters: '${name.replace(/[-\w._()]/gu, "")}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`);
+    throw new ArmError(
+      400,
+      "InvalidResourceGroup",
+      `The provided resource group name '${name}' has these invalid characters: '${name.replace(/[-\w._()]/gu, "")}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`,
+    );
   }
 }
 
@@ -71,7 +75,11 @@ export function resourceGroupRoutes(services: ArmServices): ArmRoute[] {
             throw armErrors.invalidResourceGroupLocation(jsonText(existing.body.location), location);
           }
           if (propertiesOf(existing.body).provisioningState === "Deleting") {
-            throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${context.params.resourceGroupName}' is in deprovisioning state and cannot perform this operation.`);
+            throw new ArmError(
+              409,
+              "ResourceGroupBeingDeleted",
+              `The resource group '${context.params.resourceGroupName}' is in deprovisioning state and cannot perform this operation.`,
+            );
           }
           const updated = touch(existing, context);
           const tags = tagsOf(body);

@@ -44,7 +44,5 @@ export function isFaultSettings(value: unknown): value is FaultSettings {
   const rules = (value as { rules?: unknown }).rules;
   if (!Array.isArray(rules)) return false;
   const kinds: readonly string[] = [...transportFaultKinds, ...operationFaultKinds];
-  return rules.every(
-    (rule: unknown) => typeof rule === "object" && rule !== null && kinds.includes(String((rule as { kind?: unknown }).kind)),
-  );
+  return rules.every((rule: unknown) => typeof rule === "object" && rule !== null && kinds.includes(String((rule as { kind?: unknown }).kind)));
 }

@@ -109,7 +109,8 @@ function depthExceededAt(text: string, limit: number): number | undefined {
   for (let index = 0; index < text.length; index++) {
     const character = text.charCodeAt(index);
     if (inString) {
-      if (character === 0x5c) index++; // a backslash escapes the next character
+      if (character === 0x5c)
+        index++; // a backslash escapes the next character
       else if (character === 0x22) inString = false;
     } else if (character === 0x22) inString = true;
     else if (character === 0x7b || character === 0x5b) {

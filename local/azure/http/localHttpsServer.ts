@@ -43,7 +43,8 @@ function answerEarly(request: IncomingMessage, response: ServerResponse, answer:
 function parserErrorAnswer(error: Error & { code?: string }): ErrorAnswer | undefined {
   const code = error.code ?? "";
   if (code === "HPE_HEADER_OVERFLOW") return { status: 431, code: "RequestHeaderFieldsTooLarge", message: "The request headers are too large." };
-  if (code === "HPE_CONTENT_LENGTH_MISMATCH" || code === "HPE_UNEXPECTED_CONTENT_LENGTH") return { status: 400, code: "BadRequest", message: "The request's Content-Length is invalid." };
+  if (code === "HPE_CONTENT_LENGTH_MISMATCH" || code === "HPE_UNEXPECTED_CONTENT_LENGTH")
+    return { status: 400, code: "BadRequest", message: "The request's Content-Length is invalid." };
   if (code.startsWith("HPE_")) return { status: 400, code: "BadRequest", message: `The request is not valid HTTP (${code}).` };
   if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408, code: "RequestTimeout", message: "The request was not received in time." };
   return undefined;
@@ -59,7 +60,10 @@ export class LocalHttpsServer {
   private readonly sockets = new Set<Socket>();
   private handler: ExchangeHandler | undefined;
 
-  constructor(tls: { cert: string; key: string }, private readonly onError: (error: unknown) => void) {
+  constructor(
+    tls: { cert: string; key: string },
+    private readonly onError: (error: unknown) => void,
+  ) {
     // requireHostHeader off: Node's own 400 for a missing Host has no body; hostProblem answers in ARM's shape.
     this.server = createServer({ cert: tls.cert, key: tls.key, requireHostHeader: false }, (request, response) => this.receive(request, response));
     this.server.on("connection", (socket: Socket) => {

@@ -34,7 +34,9 @@ function verifyCertificateAssertion(decoded: DecodedJwt, principal: PrincipalRec
     return (sha256 !== undefined && thumbprints.sha256 === sha256) || (sha1 !== undefined && thumbprints.sha1 === sha1);
   });
   if (!certificate) {
-    const presented = Buffer.from(sha256 ?? sha1 ?? "", "base64url").toString("hex").toUpperCase();
+    const presented = Buffer.from(sha256 ?? sha1 ?? "", "base64url")
+      .toString("hex")
+      .toUpperCase();
     return entraErrors.certificateNotRegistered(presented, principal.clientId);
   }
   if (!verifyJwtSignature(decoded, certificate.publicKey)) return entraErrors.assertionSignatureInvalid();

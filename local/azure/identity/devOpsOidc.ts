@@ -7,9 +7,7 @@ import { IdentityContext } from "./identityContext";
 import { signJwt } from "./jwt";
 import { jsonWebKeySet } from "./signingKey";
 
-const oidcTokenTemplate = compileTemplate(
-  "/_devops/{organization}/{projectId}/_apis/distributedtask/hubs/build/plans/{planId}/jobs/{jobId}/oidctoken",
-);
+const oidcTokenTemplate = compileTemplate("/_devops/{organization}/{projectId}/_apis/distributedtask/hubs/build/plans/{planId}/jobs/{jobId}/oidctoken");
 const supportedApiVersions = ["7.1", "7.1-preview.1", "7.2-preview.1"];
 const oidcTokenLifetimeSeconds = 600;
 
@@ -49,13 +47,26 @@ function issueOidcToken(exchange: Exchange, context: IdentityContext): void {
   }
   const apiVersion = exchange.query.get("api-version");
   if (!apiVersion || !supportedApiVersions.includes(apiVersion)) {
-    sendJson(exchange, 400, vssError("VssVersionOutOfRangeException", `The requested REST API version of ${apiVersion ?? "(none)"} is out of range for this server. The latest REST API version this server supports is 7.1.`), headers);
+    sendJson(
+      exchange,
+      400,
+      vssError(
+        "VssVersionOutOfRangeException",
+        `The requested REST API version of ${apiVersion ?? "(none)"} is out of range for this server. The latest REST API version this server supports is 7.1.`,
+      ),
+      headers,
+    );
     return;
   }
   const serviceConnectionId = exchange.query.get("serviceConnectionId") ?? "";
   const connection = devops.serviceConnections.find((candidate) => candidate.id.toLowerCase() === serviceConnectionId.toLowerCase());
   if (!connection) {
-    sendJson(exchange, 404, vssError("ServiceEndpointNotFoundException", `Service connection '${serviceConnectionId}' was not found or the job is not authorized to use it.`), headers);
+    sendJson(
+      exchange,
+      404,
+      vssError("ServiceEndpointNotFoundException", `Service connection '${serviceConnectionId}' was not found or the job is not authorized to use it.`),
+      headers,
+    );
     return;
   }
   const now = Math.floor(Date.now() / 1000);

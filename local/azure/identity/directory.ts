@@ -128,9 +128,7 @@ function createDirectory(stateDir: string, scopedWorkspace: ScopedWorkspace): Di
     { role: "Contributor", scope: subscriptionScope },
   ]);
 
-  const managedIdentity = principal("managed-identity", "local-azure-agent-identity", "managedIdentity", [
-    { role: "Contributor", scope: subscriptionScope },
-  ]);
+  const managedIdentity = principal("managed-identity", "local-azure-agent-identity", "managedIdentity", [{ role: "Contributor", scope: subscriptionScope }]);
 
   const devops: DevOpsOrganization = {
     organizationName: "local-org",

@@ -34,7 +34,8 @@ function serveIdentity(identity: IdentityContext): RequestHandler {
     new Promise<void>((resolve) => {
       const { exchange } = context;
       const handled = handleManagedIdentityRequest(exchange, identity) || handleDevOpsRequest(exchange, identity) || handleEntraRequest(exchange, identity);
-      if (!handled) context.answer = { status: 404, body: { error: { code: "NotFound", message: `Nothing is served at ${exchange.method} ${exchange.path}.` } } };
+      if (!handled)
+        context.answer = { status: 404, body: { error: { code: "NotFound", message: `Nothing is served at ${exchange.method} ${exchange.path}.` } } };
       resolve();
     });
 }

@@ -36,7 +36,14 @@ function tokenResponse(exchange: Exchange, context: IdentityContext, flavour: "i
   }
   const resource = findKnownResource(context, requested);
   if (!resource) {
-    sendJson(exchange, 400, miError("invalid_resource", `AADSTS500011: The resource principal named ${requested} was not found in the tenant named ${context.directory.state.tenantDomain}.`));
+    sendJson(
+      exchange,
+      400,
+      miError(
+        "invalid_resource",
+        `AADSTS500011: The resource principal named ${requested} was not found in the tenant named ${context.directory.state.tenantDomain}.`,
+      ),
+    );
     return;
   }
   const identity = selectIdentity(exchange, context);

@@ -20,7 +20,10 @@ export function loadOrCreateSigningKey(stateDir: string, fileName: string): Sign
   }
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
-  const keyId = createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("base64url").slice(0, 27);
+  const keyId = createHash("sha256")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest("base64url")
+    .slice(0, 27);
   return { keyId, privateKey, publicKey };
 }
 

@@ -78,11 +78,16 @@ export class AzuriteBlobService implements StorageBackend {
     const dataDir = join(this.settings.stateDir, "azurite");
     mkdirSync(dataDir, { recursive: true });
     const args = [
-      "--blobHost", "127.0.0.1",
-      "--blobPort", String(this.port),
-      "--location", dataDir,
-      "--cert", this.settings.certPath,
-      "--key", this.settings.keyPath,
+      "--blobHost",
+      "127.0.0.1",
+      "--blobPort",
+      String(this.port),
+      "--location",
+      dataDir,
+      "--cert",
+      this.settings.certPath,
+      "--key",
+      this.settings.keyPath,
       "--disableTelemetry",
       "--skipApiVersionCheck",
       "--loose",

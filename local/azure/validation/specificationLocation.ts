@@ -29,7 +29,12 @@ function filesMatching(directory: string, pattern: string): string[] {
   const folder = join(directory, dirname(pattern));
   if (!existsSync(folder)) return [];
   const name = basename(pattern);
-  const expression = new RegExp(`^${name.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const expression = new RegExp(
+    `^${name
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return readdirSync(folder).filter((file) => expression.test(file));
 }
 
@@ -40,6 +45,8 @@ function filesMatching(directory: string, pattern: string): string[] {
 export function assertPinnedSwaggersPresent(directory: string = specificationDirectory()): void {
   const missing = pinnedSwaggers.filter((pattern) => filesMatching(directory, pattern).length === 0);
   if (missing.length > 0) {
-    throw new Error(`Strict mode needs the pinned swaggers, but ${directory} has no ${missing.join(", no ")}; restore them (see reference/SOURCES.md) or start with strict: false.`);
+    throw new Error(
+      `Strict mode needs the pinned swaggers, but ${directory} has no ${missing.join(", no ")}; restore them (see reference/SOURCES.md) or start with strict: false.`,
+    );
   }
 }

@@ -105,7 +105,11 @@ export class SwaggerValidator {
     if (result.runtimeException) {
       // oav found the operation but could not check the request (it catches what its validator
       // throws): that is no pass. The request is refused, naming why.
-      return { matched: true, operationId, issues: [{ code: String(result.runtimeException.code), message: "The request could not be validated.", path: "", location: "body" }] };
+      return {
+        matched: true,
+        operationId,
+        issues: [{ code: String(result.runtimeException.code), message: "The request could not be validated.", path: "", location: "body" }],
+      };
     }
     return { matched: true, operationId, issues: toIssues(result.errors) };
   }
@@ -140,7 +144,10 @@ export class SwaggerValidator {
 
   record(violation: Violation): void {
     this.recorded.push(violation);
-    this.log("error", `VIOLATION ${violation.operationId} ${violation.method} ${violation.url} → ${violation.statusCode}: ${violation.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`);
+    this.log(
+      "error",
+      `VIOLATION ${violation.operationId} ${violation.method} ${violation.url} → ${violation.statusCode}: ${violation.issues.map((issue) => `${issue.code} ${issue.path} ${issue.message}`).join("; ")}`,
+    );
   }
 
   violations(): Violation[] {

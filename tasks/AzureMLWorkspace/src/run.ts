@@ -43,11 +43,19 @@ export async function runWorkspaceTask(): Promise<void> {
   });
   uploadRunSummary(
     "azureml-workspace",
-    workspaceSummaryMarkdown({ workspaceName: workspace.name, resourceGroup: resourceGroup.value, location: workspace.location, studioUrl: studio, outcomes, warnings: result.warnings }),
+    workspaceSummaryMarkdown({
+      workspaceName: workspace.name,
+      resourceGroup: resourceGroup.value,
+      location: workspace.location,
+      studioUrl: studio,
+      outcomes,
+      warnings: result.warnings,
+    }),
   );
 
   const changed = outcomes.filter((o) => o.outcome !== "found").length;
-  const verdict = changed === 0 ? `nothing to change, ${outcomes.length} resources found` : `${changed} of ${outcomes.length} resources created, updated or repaired`;
+  const verdict =
+    changed === 0 ? `nothing to change, ${outcomes.length} resources found` : `${changed} of ${outcomes.length} resources created, updated or repaired`;
   console.log(`Workspace '${workspace.name}' is ready: ${verdict}. Studio: ${studio}`);
   tl.setResult(tl.TaskResult.Succeeded, `Workspace '${workspace.name}' is ready: ${verdict}.`);
 }

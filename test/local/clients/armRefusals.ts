@@ -49,23 +49,45 @@ runClient(async (connection): Promise<RefusalsReport> => {
   await owner.resourceGroups.createOrUpdate(scopedGroup, { location });
   await owner.resourceGroups.createOrUpdate("rg-other", { location });
   const storage = await owner.storage.storageAccounts.create(scopedGroup, "sascoped", { location, kind: "StorageV2", sku: { name: "Standard_LRS" } });
-  const vault = await owner.keyVault.vaults.createOrUpdate(scopedGroup, "kv-scoped", { location, properties: { tenantId: connection.tenantId, sku: { family: "A", name: "standard" } } });
+  const vault = await owner.keyVault.vaults.createOrUpdate(scopedGroup, "kv-scoped", {
+    location,
+    properties: { tenantId: connection.tenantId, sku: { family: "A", name: "standard" } },
+  });
   const registry = await owner.registry.registries.create(scopedGroup, "crscoped", { location, sku: { name: "Basic" } });
-  await owner.machineLearning.workspaces.beginCreateOrUpdateAndWait(scopedGroup, scopedWorkspace, { location, storageAccount: storage.id, keyVault: vault.id, identity: { type: "SystemAssigned" } });
+  await owner.machineLearning.workspaces.beginCreateOrUpdateAndWait(scopedGroup, scopedWorkspace, {
+    location,
+    storageAccount: storage.id,
+    keyVault: vault.id,
+    identity: { type: "SystemAssigned" },
+  });
 
   const sdk: Record<string, Outcome<unknown>> = {
     missingResourceGroup: await outcome(() => owner.storage.storageAccounts.getProperties("rg-missing", "sascoped")),
     missingResource: await outcome(() => owner.storage.storageAccounts.getProperties(scopedGroup, "sanothere")),
     missingCompute: await outcome(() => owner.machineLearning.computeOperations.get(scopedGroup, scopedWorkspace, "nothere")),
-    storageNameTaken: await outcome(() => owner.storage.storageAccounts.create("rg-other", "sascoped", { location, kind: "StorageV2", sku: { name: "Standard_LRS" } })),
-    vaultNameTaken: await outcome(() => owner.keyVault.vaults.createOrUpdate("rg-other", "kv-scoped", { location, properties: { tenantId: connection.tenantId, sku: { family: "A", name: "standard" } } })),
+    storageNameTaken: await outcome(() =>
+      owner.storage.storageAccounts.create("rg-other", "sascoped", { location, kind: "StorageV2", sku: { name: "Standard_LRS" } }),
+    ),
+    vaultNameTaken: await outcome(() =>
+      owner.keyVault.vaults.createOrUpdate("rg-other", "kv-scoped", {
+        location,
+        properties: { tenantId: connection.tenantId, sku: { family: "A", name: "standard" } },
+      }),
+    ),
     registryNameTaken: await outcome(() => owner.registry.registries.create("rg-other", "CRSCOPED", { location, sku: { name: "Basic" } })),
     unknownLocation: await outcome(() => owner.resourceGroups.createOrUpdate("rg-nowhere", { location: "atlantis" })),
     workspaceWithMissingStorage: await outcome(() =>
-      owner.machineLearning.workspaces.beginCreateOrUpdateAndWait("rg-other", "aml-broken", { location, storageAccount: `${subscription}/resourceGroups/rg-other/providers/Microsoft.Storage/storageAccounts/sanothere`, keyVault: vault.id }),
+      owner.machineLearning.workspaces.beginCreateOrUpdateAndWait("rg-other", "aml-broken", {
+        location,
+        storageAccount: `${subscription}/resourceGroups/rg-other/providers/Microsoft.Storage/storageAccounts/sanothere`,
+        keyVault: vault.id,
+      }),
     ),
     unsupportedVmSize: await outcome(() =>
-      owner.machineLearning.computeOperations.beginCreateOrUpdateAndWait(scopedGroup, scopedWorkspace, "gpu", { location, properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_NOPE", scaleSettings: { maxNodeCount: 1 } } } }),
+      owner.machineLearning.computeOperations.beginCreateOrUpdateAndWait(scopedGroup, scopedWorkspace, "gpu", {
+        location,
+        properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_NOPE", scaleSettings: { maxNodeCount: 1 } } },
+      }),
     ),
   };
 
@@ -84,11 +106,27 @@ runClient(async (connection): Promise<RefusalsReport> => {
     unsupportedResourceGroupApiVersion: await raw(connection, token, "GET", `${subscription}/resourcegroups/${scopedGroup}?api-version=2099-01-01`),
     missingApiVersion: await raw(connection, token, "GET", `${subscription}/resourcegroups/${scopedGroup}`),
     bodyWithoutSku: await raw(connection, token, "PUT", `${storagePath}?api-version=2023-05-01`, { location, kind: "StorageV2" }),
-    computeWithoutScaleMaximum: await raw(connection, token, "PUT", `${subscription}/resourceGroups/${scopedGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scopedWorkspace}/computes/cpu?api-version=2022-10-01`, {
-      properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0 } } },
-    }),
-    unknownResourceType: await raw(connection, token, "GET", `${subscription}/resourceGroups/${scopedGroup}/providers/Microsoft.Storage/notAType/x?api-version=2023-05-01`),
-    unknownNamespace: await raw(connection, token, "GET", `${subscription}/resourceGroups/${scopedGroup}/providers/Microsoft.Nope/things/x?api-version=2023-05-01`),
+    computeWithoutScaleMaximum: await raw(
+      connection,
+      token,
+      "PUT",
+      `${subscription}/resourceGroups/${scopedGroup}/providers/Microsoft.MachineLearningServices/workspaces/${scopedWorkspace}/computes/cpu?api-version=2022-10-01`,
+      {
+        properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0 } } },
+      },
+    ),
+    unknownResourceType: await raw(
+      connection,
+      token,
+      "GET",
+      `${subscription}/resourceGroups/${scopedGroup}/providers/Microsoft.Storage/notAType/x?api-version=2023-05-01`,
+    ),
+    unknownNamespace: await raw(
+      connection,
+      token,
+      "GET",
+      `${subscription}/resourceGroups/${scopedGroup}/providers/Microsoft.Nope/things/x?api-version=2023-05-01`,
+    ),
     otherSubscription: await raw(connection, token, "GET", `/subscriptions/33333333-3333-3333-3333-333333333333/resourcegroups?api-version=2024-03-01`),
   };
 
@@ -98,13 +136,18 @@ runClient(async (connection): Promise<RefusalsReport> => {
     readOwnResourceGroup: await outcome(() => limited.resourceGroups.get(scopedGroup)),
     readOtherStorage: await outcome(() => limited.storage.storageAccounts.getProperties(scopedGroup, "sascoped")),
     readOwnWorkspace: await outcome(async () => (await limited.machineLearning.workspaces.get(scopedGroup, scopedWorkspace)).provisioningState),
-    createComputeInOwnWorkspace: await outcome(async () =>
-      (await limited.machineLearning.computeOperations.beginCreateOrUpdateAndWait(scopedGroup, scopedWorkspace, "cpu-small", {
-        location,
-        properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS2_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } } },
-      })).properties?.provisioningState,
+    createComputeInOwnWorkspace: await outcome(
+      async () =>
+        (
+          await limited.machineLearning.computeOperations.beginCreateOrUpdateAndWait(scopedGroup, scopedWorkspace, "cpu-small", {
+            location,
+            properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS2_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } } },
+          })
+        ).properties?.provisioningState,
     ),
-    listDatastoreSecretsInOwnWorkspace: await outcome(async () => Object.keys(await limited.machineLearning.datastores.listSecrets(scopedGroup, scopedWorkspace, "workspaceblobstore"))),
+    listDatastoreSecretsInOwnWorkspace: await outcome(async () =>
+      Object.keys(await limited.machineLearning.datastores.listSecrets(scopedGroup, scopedWorkspace, "workspaceblobstore")),
+    ),
     listResourceGroups: await outcome(async () => {
       const names: string[] = [];
       for await (const group of limited.resourceGroups.list()) names.push(group.name ?? "");

@@ -30,7 +30,7 @@ export function runClient(scenario: (connection: LocalAzureConnection) => Promis
   scenario(readConnection()).then(
     (result) => report(result),
     (error: unknown) => {
-      console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       process.exitCode = 1;
     },
   );
@@ -51,14 +51,25 @@ export function secretCredential(connection: LocalAzureConnection, principalName
 
 export function certificateCredential(connection: LocalAzureConnection, clientIdOverride?: string): TokenCredential {
   const sp = principal(connection, "subscription-certificate");
-  return new ClientCertificateCredential(connection.tenantId, clientIdOverride ?? sp.clientId, { certificatePath: sp.certificatePath ?? "" }, identityOptions(connection));
+  return new ClientCertificateCredential(
+    connection.tenantId,
+    clientIdOverride ?? sp.clientId,
+    { certificatePath: sp.certificatePath ?? "" },
+    identityOptions(connection),
+  );
 }
 
 export function workloadIdentityCredential(connection: LocalAzureConnection, serviceConnectionId?: string): TokenCredential {
   const oidc = connection.oidc;
   if (!oidc) throw new Error("connection.json has no oidc section");
   process.env.SYSTEM_OIDCREQUESTURI = oidc.requestUri;
-  return new AzurePipelinesCredential(connection.tenantId, oidc.clientId, serviceConnectionId ?? oidc.serviceConnectionId, oidc.accessToken, identityOptions(connection));
+  return new AzurePipelinesCredential(
+    connection.tenantId,
+    oidc.clientId,
+    serviceConnectionId ?? oidc.serviceConnectionId,
+    oidc.accessToken,
+    identityOptions(connection),
+  );
 }
 
 export function managedIdentityCredential(connection: LocalAzureConnection, flavour: "imds" | "appService"): TokenCredential {
@@ -73,12 +84,25 @@ export function armClients(connection: LocalAzureConnection, credential: TokenCr
   const endpoint = connection.armUrl;
   const credentialScopes = [connection.armScope];
   return {
-    resourceGroups: new ResourceManagementClient(credential, connection.subscriptionId, { endpoint, credentialScopes, apiVersion: "2024-03-01" }).resourceGroups,
+    resourceGroups: new ResourceManagementClient(credential, connection.subscriptionId, { endpoint, credentialScopes, apiVersion: "2024-03-01" })
+      .resourceGroups,
     // No apiVersion here: by-id calls carry the resource's own api-version, which a pinned client would overwrite.
     resources: new ResourceManagementClient(credential, connection.subscriptionId, { endpoint, credentialScopes }).resources,
-    storage: new StorageManagementClient(credential, connection.subscriptionId, { endpoint, credentials: { scopes: credentialScopes }, apiVersion: "2023-05-01" }),
-    keyVault: new KeyVaultManagementClient(credential, connection.subscriptionId, { endpoint, credentials: { scopes: credentialScopes }, apiVersion: "2023-07-01" }),
-    registry: new ContainerRegistryManagementClient(credential, connection.subscriptionId, { endpoint, credentials: { scopes: credentialScopes }, apiVersion: "2023-07-01" }),
+    storage: new StorageManagementClient(credential, connection.subscriptionId, {
+      endpoint,
+      credentials: { scopes: credentialScopes },
+      apiVersion: "2023-05-01",
+    }),
+    keyVault: new KeyVaultManagementClient(credential, connection.subscriptionId, {
+      endpoint,
+      credentials: { scopes: credentialScopes },
+      apiVersion: "2023-07-01",
+    }),
+    registry: new ContainerRegistryManagementClient(credential, connection.subscriptionId, {
+      endpoint,
+      credentials: { scopes: credentialScopes },
+      apiVersion: "2023-07-01",
+    }),
     machineLearning: new AzureMachineLearningWorkspaces(credential, connection.subscriptionId, { endpoint, credentialScopes }),
   };
 }

@@ -1,7 +1,15 @@
 import { ClientSecretCredential, TokenCredential } from "@azure/identity";
 import { LocalAzureConnection } from "../../../local/azure/connection/connectionInfo";
 import { outcome, Outcome } from "../support/clientOutcome";
-import { armClients, certificateCredential, managedIdentityCredential, principal, runClient, secretCredential, workloadIdentityCredential } from "./clientSupport";
+import {
+  armClients,
+  certificateCredential,
+  managedIdentityCredential,
+  principal,
+  runClient,
+  secretCredential,
+  workloadIdentityCredential,
+} from "./clientSupport";
 
 export interface FlavourResult {
   resourceGroups: number;
@@ -40,12 +48,26 @@ runClient(async (connection): Promise<IdentityFlavoursReport> => {
   const refusals: Record<string, Outcome<string>> = {
     wrongSecret: await outcome(() => tokenOnly(connection, secretCredential(connection, "subscription-secret", "not-the-secret"))),
     unknownApplication: await outcome(() =>
-      tokenOnly(connection, new ClientSecretCredential(connection.tenantId, "00000000-0000-0000-0000-000000000000", "x", { authorityHost: connection.authorityUrl, disableInstanceDiscovery: true })),
+      tokenOnly(
+        connection,
+        new ClientSecretCredential(connection.tenantId, "00000000-0000-0000-0000-000000000000", "x", {
+          authorityHost: connection.authorityUrl,
+          disableInstanceDiscovery: true,
+        }),
+      ),
     ),
     unknownTenant: await outcome(() =>
-      tokenOnly(connection, new ClientSecretCredential("22222222-2222-2222-2222-222222222222", principal(connection, "subscription-secret").clientId, "x", { authorityHost: connection.authorityUrl, disableInstanceDiscovery: true })),
+      tokenOnly(
+        connection,
+        new ClientSecretCredential("22222222-2222-2222-2222-222222222222", principal(connection, "subscription-secret").clientId, "x", {
+          authorityHost: connection.authorityUrl,
+          disableInstanceDiscovery: true,
+        }),
+      ),
     ),
-    certificateNotRegistered: await outcome(() => tokenOnly(connection, certificateCredential(connection, principal(connection, "subscription-secret").clientId))),
+    certificateNotRegistered: await outcome(() =>
+      tokenOnly(connection, certificateCredential(connection, principal(connection, "subscription-secret").clientId)),
+    ),
     wrongServiceConnection: await outcome(() => tokenOnly(connection, workloadIdentityCredential(connection, "11111111-1111-1111-1111-111111111111"))),
   };
   return { flavours, refusals };

@@ -41,11 +41,14 @@ runClient(async (connection): Promise<PersistenceReport> => {
     await container.getBlockBlobClient("hello.txt").upload("kept across restarts", 20);
     // A creation still running when the local Azure stops: it must finish after the restart.
     const token = (await credential.getToken(connection.armScope))?.token ?? "";
-    const response = await fetch(`${connection.armUrl}/subscriptions/${connection.subscriptionId}/resourceGroups/rg-keep/providers/Microsoft.Storage/storageAccounts/sapending?api-version=2023-05-01`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ location, kind: "StorageV2", sku: { name: "Standard_LRS" } }),
-    });
+    const response = await fetch(
+      `${connection.armUrl}/subscriptions/${connection.subscriptionId}/resourceGroups/rg-keep/providers/Microsoft.Storage/storageAccounts/sapending?api-version=2023-05-01`,
+      {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ location, kind: "StorageV2", sku: { name: "Standard_LRS" } }),
+      },
+    );
     if (response.status !== 202) throw new Error(`expected 202 for the pending account, got ${response.status}`);
   }
   const blobText = await streamText((await container.getBlockBlobClient("hello.txt").download()).readableStreamBody);

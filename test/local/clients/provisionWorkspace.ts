@@ -31,7 +31,14 @@ runClient(async (connection): Promise<ProvisionReport> => {
   const location = "westeurope";
   const group = `rg-mlops-${suffix}`;
   const groupId = `/subscriptions/${connection.subscriptionId}/resourceGroups/${group}`;
-  const names = { storage: `samlops${suffix}`, vault: `kv-mlops-${suffix}`, registry: `crmlops${suffix}`, insights: `ai-mlops-${suffix}`, logs: `la-mlops-${suffix}`, workspace: `aml-mlops-${suffix}` };
+  const names = {
+    storage: `samlops${suffix}`,
+    vault: `kv-mlops-${suffix}`,
+    registry: `crmlops${suffix}`,
+    insights: `ai-mlops-${suffix}`,
+    logs: `la-mlops-${suffix}`,
+    workspace: `aml-mlops-${suffix}`,
+  };
 
   const resourceGroup = await clients.resourceGroups.createOrUpdate(group, { location, tags: { environment: suffix } });
   const nameChecks = {
@@ -40,20 +47,34 @@ runClient(async (connection): Promise<ProvisionReport> => {
     registry: (await clients.registry.registries.checkNameAvailability({ name: names.registry, type: "Microsoft.ContainerRegistry/registries" })).nameAvailable,
   };
 
-  const storage = await clients.storage.storageAccounts.create(group, names.storage, { location, kind: "StorageV2", sku: { name: "Standard_LRS" }, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2" });
+  const storage = await clients.storage.storageAccounts.create(group, names.storage, {
+    location,
+    kind: "StorageV2",
+    sku: { name: "Standard_LRS" },
+    allowBlobPublicAccess: false,
+    minimumTlsVersion: "TLS1_2",
+  });
   const vault = await clients.keyVault.vaults.createOrUpdate(group, names.vault, {
     location,
     properties: { tenantId: connection.tenantId, sku: { family: "A", name: "standard" }, enableRbacAuthorization: true, accessPolicies: [] },
   });
-  const logs = await clients.resources.beginCreateOrUpdateByIdAndWait(`${groupId}/providers/Microsoft.OperationalInsights/workspaces/${names.logs}`, "2022-10-01", {
-    location,
-    properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 },
-  });
-  const insights = await clients.resources.beginCreateOrUpdateByIdAndWait(`${groupId}/providers/Microsoft.Insights/components/${names.insights}`, "2020-02-02", {
-    location,
-    kind: "web",
-    properties: { Application_Type: "web", WorkspaceResourceId: logs.id, IngestionMode: "LogAnalytics" },
-  });
+  const logs = await clients.resources.beginCreateOrUpdateByIdAndWait(
+    `${groupId}/providers/Microsoft.OperationalInsights/workspaces/${names.logs}`,
+    "2022-10-01",
+    {
+      location,
+      properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 },
+    },
+  );
+  const insights = await clients.resources.beginCreateOrUpdateByIdAndWait(
+    `${groupId}/providers/Microsoft.Insights/components/${names.insights}`,
+    "2020-02-02",
+    {
+      location,
+      kind: "web",
+      properties: { Application_Type: "web", WorkspaceResourceId: logs.id, IngestionMode: "LogAnalytics" },
+    },
+  );
   const registry = await clients.registry.registries.create(group, names.registry, { location, sku: { name: "Basic" }, adminUserEnabled: false });
   const workspace = await clients.machineLearning.workspaces.beginCreateOrUpdateAndWait(group, names.workspace, {
     location,
@@ -67,7 +88,14 @@ runClient(async (connection): Promise<ProvisionReport> => {
   const workspaceKeys = Object.keys(await clients.machineLearning.workspaces.listKeys(group, names.workspace));
   const compute = await clients.machineLearning.computeOperations.beginCreateOrUpdateAndWait(group, names.workspace, "cpu-cluster", {
     location,
-    properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", vmPriority: "Dedicated", scaleSettings: { minNodeCount: 0, maxNodeCount: 2, nodeIdleTimeBeforeScaleDown: "PT120S" } } },
+    properties: {
+      computeType: "AmlCompute",
+      properties: {
+        vmSize: "STANDARD_DS3_V2",
+        vmPriority: "Dedicated",
+        scaleSettings: { minNodeCount: 0, maxNodeCount: 2, nodeIdleTimeBeforeScaleDown: "PT120S" },
+      },
+    },
   });
 
   const datastores: string[] = [];
@@ -101,7 +129,14 @@ runClient(async (connection): Promise<ProvisionReport> => {
       workspace: workspace.provisioningState,
       compute: compute.properties?.provisioningState,
     },
-    ids: { storage: storage.id ?? "", vault: vault.id ?? "", logs: logs.id ?? "", insights: insights.id ?? "", registry: registry.id ?? "", workspace: workspace.id ?? "" },
+    ids: {
+      storage: storage.id ?? "",
+      vault: vault.id ?? "",
+      logs: logs.id ?? "",
+      insights: insights.id ?? "",
+      registry: registry.id ?? "",
+      workspace: workspace.id ?? "",
+    },
     workspace: { discoveryUrl: workspace.discoveryUrl, storageAccount: workspace.storageAccount, mlFlowTrackingUri: workspace.mlFlowTrackingUri },
     workspaceKeys,
     compute: { allocationState: computeProperties?.allocationState, maxNodeCount: computeProperties?.scaleSettings?.maxNodeCount },

@@ -30,8 +30,18 @@ runClient(async (connection: LocalAzureConnection): Promise<ProvisioningStatesRe
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    const parsed = (text ? JSON.parse(text) : {}) as { properties?: { provisioningState?: string }; status?: string; error?: { code?: string; message?: string } };
-    return { status: response.status, provisioningState: parsed.properties?.provisioningState, status_: parsed.status, code: parsed.error?.code, message: parsed.error?.message };
+    const parsed = (text ? JSON.parse(text) : {}) as {
+      properties?: { provisioningState?: string };
+      status?: string;
+      error?: { code?: string; message?: string };
+    };
+    return {
+      status: response.status,
+      provisioningState: parsed.properties?.provisioningState,
+      status_: parsed.status,
+      code: parsed.error?.code,
+      message: parsed.error?.message,
+    };
   };
   const settle = async (url: string): Promise<string> => {
     for (let read = 0; read < 60; read++) {

@@ -43,7 +43,13 @@ runClient(async (connection): Promise<TokenLifetimeReport> => {
   const storageToken = await credential.getToken("https://storage.azure.com/.default");
   const wrongAudience = await rawGet(connection, storageToken?.token);
   const scopeForms: Record<string, number> = {};
-  for (const scope of [connection.armScope, `${connection.armAudience}/.default`, "https://management.core.windows.net//.default", `${connection.armUrl}//.default`, `${connection.armUrl}/.default`]) {
+  for (const scope of [
+    connection.armScope,
+    `${connection.armAudience}/.default`,
+    "https://management.core.windows.net//.default",
+    `${connection.armUrl}//.default`,
+    `${connection.armUrl}/.default`,
+  ]) {
     const token = await credential.getToken(scope);
     scopeForms[scope] = (await rawGet(connection, token?.token)).status;
   }

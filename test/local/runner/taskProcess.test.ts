@@ -61,10 +61,7 @@ describe("local runner: a task step as the agent runs it", () => {
   });
 
   it("refuses an input the task does not have", async () => {
-    await assert.rejects(
-      runTaskStep({ taskDirectory, inputs: { conection: "c1" }, variables: {}, endpoints: [] }),
-      /The task has no input 'conection'/,
-    );
+    await assert.rejects(runTaskStep({ taskDirectory, inputs: { conection: "c1" }, variables: {}, endpoints: [] }), /The task has no input 'conection'/);
   });
 
   it("parses logging commands with their properties", () => {

@@ -1,7 +1,5 @@
 /** What a client saw: a value, or an error with what Azure's error carried. */
-export type Outcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; statusCode?: number; code?: string; message: string; name: string };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; statusCode?: number; code?: string; message: string; name: string };
 
 interface ErrorWithStatus {
   statusCode?: unknown;

@@ -115,8 +115,17 @@ export function requestHead(method: string, target: string, headers: Record<stri
 export async function armToken(target: RawTarget, connection: LocalAzureConnection): Promise<string> {
   const principal = connection.servicePrincipals.find((candidate) => candidate.clientSecret !== undefined && candidate.scopeLevel === "Subscription");
   if (!principal?.clientSecret) throw new Error("connection.json has no subscription principal with a secret");
-  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: principal.clientId, client_secret: principal.clientSecret, scope: connection.armScope }).toString();
-  const response = await rawRequest(target, requestHead("POST", `/${connection.tenantId}/oauth2/v2.0/token`, { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.byteLength(form)), form);
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: principal.clientId,
+    client_secret: principal.clientSecret,
+    scope: connection.armScope,
+  }).toString();
+  const response = await rawRequest(
+    target,
+    requestHead("POST", `/${connection.tenantId}/oauth2/v2.0/token`, { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.byteLength(form)),
+    form,
+  );
   const token = (response.json as { access_token?: string } | undefined)?.access_token;
   if (!token) throw new Error(`no token: ${response.status} ${response.text}`);
   return token;

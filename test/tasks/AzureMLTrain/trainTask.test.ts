@@ -64,7 +64,10 @@ describe("AzureMLTrain task (MockTestRunner, in-memory Azure ML)", function () {
       assert.ok(!runner.stdout.includes("variable=hijacked;"), "a job's log line set a pipeline variable");
 
       assert.equal(outputVariable(runner, "jobName"), name);
-      assert.ok(runner.stdout.includes(`##vso[task.setvariable variable=AZUREML_LAST_JOB_NAME;isOutput=false;issecret=false;]${name}`), "the job variable AzureMLRegisterModel reads is not set");
+      assert.ok(
+        runner.stdout.includes(`##vso[task.setvariable variable=AZUREML_LAST_JOB_NAME;isOutput=false;issecret=false;]${name}`),
+        "the job variable AzureMLRegisterModel reads is not set",
+      );
       assert.equal(outputVariable(runner, "jobStatus"), "Completed");
       assert.equal(outputVariable(runner, "studioUrl"), `https://ml.azure.com/runs/${name}`);
       assert.ok(runner.stdout.includes(`Studio: https://ml.azure.com/runs/${name}`));

@@ -81,7 +81,12 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
     const start = readState().calls.length;
     const runner = await runTask();
     assert.ok(runner.succeeded, runner.stdout);
-    assertLogged(runner, "Azure ML workspace 'amlmlopsdev01' is Deleting; waiting up to 10 min", "Azure ML workspace 'amlmlopsdev01' is gone (it was Deleting).", "Azure ML workspace 'amlmlopsdev01': created");
+    assertLogged(
+      runner,
+      "Azure ML workspace 'amlmlopsdev01' is Deleting; waiting up to 10 min",
+      "Azure ML workspace 'amlmlopsdev01' is gone (it was Deleting).",
+      "Azure ML workspace 'amlmlopsdev01': created",
+    );
     assert.ok(mutations(start).includes("createWorkspace amlmlopsdev01"));
   });
 
@@ -116,7 +121,12 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
         provisioningState: "Failed",
       };
       state.faults = [
-        { operation: "createDependency", target: ids.logAnalyticsWorkspace, times: 1, error: { statusCode: 400, code: "WorkspaceInvalidState", message: "The workspace is in a state that does not allow this operation." } },
+        {
+          operation: "createDependency",
+          target: ids.logAnalyticsWorkspace,
+          times: 1,
+          error: { statusCode: 400, code: "WorkspaceInvalidState", message: "The workspace is in a state that does not allow this operation." },
+        },
       ];
     });
     const runner = await runTask();
@@ -185,7 +195,14 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
     it("reports a resource it may not read (a connection scoped to the workspace) as found, unchecked", async () => {
       assert.ok((await runTask()).succeeded);
       writeState((state) => {
-        state.faults = [{ operation: "getDependency", target: ids.storageAccount, times: 1, error: { statusCode: 403, code: "AuthorizationFailed", message: "The client does not have authorization." } }];
+        state.faults = [
+          {
+            operation: "getDependency",
+            target: ids.storageAccount,
+            times: 1,
+            error: { statusCode: 403, code: "AuthorizationFailed", message: "The client does not have authorization." },
+          },
+        ];
       });
       const runner = await runTask();
       assert.ok(runner.succeeded, runner.stdout);
@@ -199,13 +216,24 @@ describe("AzureMLWorkspace task converges on resources mid-operation or Failed (
     });
     const runner = await runTask();
     assert.ok(runner.succeeded, runner.stdout);
-    assertLogged(runner, "Azure ML workspace 'amlmlopsdev01' is busy with another operation (AnotherOperationInProgress); waiting for it, then trying again.", "Azure ML workspace 'amlmlopsdev01': created");
+    assertLogged(
+      runner,
+      "Azure ML workspace 'amlmlopsdev01' is busy with another operation (AnotherOperationInProgress); waiting for it, then trying again.",
+      "Azure ML workspace 'amlmlopsdev01': created",
+    );
     assert.equal(mutations().filter((call) => call === "createWorkspace amlmlopsdev01").length, 3);
   });
 
   it("does not retry a conflict that is not about another operation", async () => {
     writeState((state) => {
-      state.faults = [{ operation: "createWorkspace", target: "amlmlopsdev01", times: 1, error: { statusCode: 409, code: "InvalidResourceLocation", message: "The resource already exists in location 'eastus'." } }];
+      state.faults = [
+        {
+          operation: "createWorkspace",
+          target: "amlmlopsdev01",
+          times: 1,
+          error: { statusCode: 409, code: "InvalidResourceLocation", message: "The resource already exists in location 'eastus'." },
+        },
+      ];
     });
     const runner = await runTask();
     assert.ok(runner.failed, runner.stdout);

@@ -52,7 +52,14 @@ export function readState(file: string): InMemoryAzureState {
   return JSON.parse(fs.readFileSync(file, "utf8")) as InMemoryAzureState;
 }
 
-export const mutatingOperations = new Set(["createResourceGroup", "createDependency", "createWorkspace", "updateWorkspace", "createCompute", "updateComputeScale"]);
+export const mutatingOperations = new Set([
+  "createResourceGroup",
+  "createDependency",
+  "createWorkspace",
+  "updateWorkspace",
+  "createCompute",
+  "updateComputeScale",
+]);
 
 function notFound(what: string): Error & { statusCode: number; code: string } {
   return Object.assign(new Error(`Resource group '${what}' could not be found.`), { statusCode: 404, code: "ResourceGroupNotFound" });
@@ -70,7 +77,9 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
   private change<T>(operation: string, target: string, apply: (state: InMemoryAzureState) => T): Promise<T> {
     const state = readState(this.file);
     state.calls.push({ operation, target });
-    const fault = state.faults?.find((candidate) => candidate.operation === operation && candidate.target.toLowerCase() === target.toLowerCase() && candidate.times > 0);
+    const fault = state.faults?.find(
+      (candidate) => candidate.operation === operation && candidate.target.toLowerCase() === target.toLowerCase() && candidate.times > 0,
+    );
     let result: T | undefined;
     let failure: Error | undefined;
     if (fault) {
@@ -87,7 +96,12 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
    * What a read sees of a resource another operation is working on: its state as stored until
    * the operation's last read, then what the operation left (`remove` takes a deleted one away).
    */
-  private observe<R extends { provisioningState?: string }>(state: InMemoryAzureState, target: string, resource: R | undefined, remove: () => void): R | undefined {
+  private observe<R extends { provisioningState?: string }>(
+    state: InMemoryAzureState,
+    target: string,
+    resource: R | undefined,
+    remove: () => void,
+  ): R | undefined {
     const key = target.toLowerCase();
     const operation = state.running?.[key];
     if (!operation || !resource) return resource;
@@ -128,7 +142,9 @@ export class InMemoryWorkspaceGateway implements WorkspaceGateway {
     return this.change("getDependency", resource.id, (state) => {
       const key = resource.id.toLowerCase();
       const found = this.observe(state, resource.id, state.resources[key], () => delete state.resources[key]);
-      return found && found.kind === kind ? { id: resource.id, name: found.name, location: found.location, provisioningState: found.provisioningState } : undefined;
+      return found && found.kind === kind
+        ? { id: resource.id, name: found.name, location: found.location, provisioningState: found.provisioningState }
+        : undefined;
     });
   }
 

@@ -12,7 +12,12 @@ import { Scenario, WorkspaceTaskBed } from "./workspaceTaskBed";
 
 function yamlBomb(): string {
   const lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let level = 1; level < 9; level++) lines.push(`l${level}: &l${level} [${Array(9).fill(`*l${level - 1}`).join(",")}]`);
+  for (let level = 1; level < 9; level++)
+    lines.push(
+      `l${level}: &l${level} [${Array(9)
+        .fill(`*l${level - 1}`)
+        .join(",")}]`,
+    );
   return lines.join("\n") + "\n";
 }
 
@@ -107,10 +112,14 @@ const badInputs: BadInput[] = [
   },
   {
     title: "a config.json path that climbs out of the working folder",
-    scenario: (job) => (fs.writeFileSync(path.join(path.dirname(job.workDir), `${path.basename(job.workDir)}-victim.json`), "keep"), {
-      inputs: { writeConfigJson: "true", configJsonPath: `../${path.basename(job.workDir)}-victim.json` },
-    }),
-    message: /^Input 'configJsonPath' is '\.\.\/.*-victim\.json', which resolves to '.*-victim\.json', outside the job's folders \(System\.DefaultWorkingDirectory/,
+    scenario: (job) => (
+      fs.writeFileSync(path.join(path.dirname(job.workDir), `${path.basename(job.workDir)}-victim.json`), "keep"),
+      {
+        inputs: { writeConfigJson: "true", configJsonPath: `../${path.basename(job.workDir)}-victim.json` },
+      }
+    ),
+    message:
+      /^Input 'configJsonPath' is '\.\.\/.*-victim\.json', which resolves to '.*-victim\.json', outside the job's folders \(System\.DefaultWorkingDirectory/,
     after: (job) => {
       const victim = path.join(path.dirname(job.workDir), `${path.basename(job.workDir)}-victim.json`);
       assert.equal(fs.readFileSync(victim, "utf8"), "keep");

@@ -59,13 +59,10 @@ describe("AzureMLWorkspace task: what it creates, reuses and warns about (in-mem
     assert.ok(runner.succeeded, runner.stdout);
 
     const computes = Object.values(bed.state().computes);
-    assert.deepEqual(
-      computes.map((compute) => [compute.name, compute.tier, compute.maxInstances]).sort(),
-      [
-        ["cheap-cpu", "low_priority", 3],
-        ["steady-cpu", "dedicated", 1],
-      ],
-    );
+    assert.deepEqual(computes.map((compute) => [compute.name, compute.tier, compute.maxInstances]).sort(), [
+      ["cheap-cpu", "low_priority", 3],
+      ["steady-cpu", "dedicated", 1],
+    ]);
   });
 
   it("reuses an existing storage account, key vault, Application Insights and registry, says so for each, and links them", async () => {
@@ -110,7 +107,10 @@ describe("AzureMLWorkspace task: what it creates, reuses and warns about (in-mem
     assert.ok(runner.stdout.includes("Storage account 'sashared01': found (rg-shared)"), runner.stdout);
     assert.ok(runner.stdout.includes("Key vault 'kvmlopsdev01': created"), runner.stdout);
     assert.equal(onlyWorkspace(bed.state()).storageAccount, sharedId);
-    assert.ok(!bed.state().calls.some((call) => call.operation === "createDependency" && /storageAccounts/i.test(call.target)), "the given storage account was created");
+    assert.ok(
+      !bed.state().calls.some((call) => call.operation === "createDependency" && /storageAccounts/i.test(call.target)),
+      "the given storage account was created",
+    );
   });
 
   it("on a re-run, names each resource the existing workspace uses as found", async () => {
@@ -144,9 +144,14 @@ describe("AzureMLWorkspace task: what it creates, reuses and warns about (in-mem
     }
 
     it("warns that the size cannot change, naming both sizes", async () => {
-      const runner = await withExistingCluster({ size: "Standard_DS3_v2", tier: "dedicated" }, "- name: cpu-cluster\n  size: Standard_NC6s_v3\n  max_instances: 2");
+      const runner = await withExistingCluster(
+        { size: "Standard_DS3_v2", tier: "dedicated" },
+        "- name: cpu-cluster\n  size: Standard_NC6s_v3\n  max_instances: 2",
+      );
       assert.ok(
-        runner.warningIssues.some((warning) => /Compute cluster 'cpu-cluster' exists with size 'Standard_DS3_v2', not 'Standard_NC6s_v3'.*cannot change a cluster's size/.test(warning)),
+        runner.warningIssues.some((warning) =>
+          /Compute cluster 'cpu-cluster' exists with size 'Standard_DS3_v2', not 'Standard_NC6s_v3'.*cannot change a cluster's size/.test(warning),
+        ),
         runner.stdout,
       );
       assert.match(runner.stdout, /##vso\[task\.issue type=warning[;\]].*Compute cluster 'cpu-cluster' exists with size/);
@@ -155,13 +160,18 @@ describe("AzureMLWorkspace task: what it creates, reuses and warns about (in-mem
     it("warns that the tier cannot change, naming both tiers", async () => {
       const runner = await withExistingCluster({ size: "Standard_DS3_v2", tier: "dedicated" }, "- name: cpu-cluster\n  tier: low_priority\n  max_instances: 2");
       assert.ok(
-        runner.warningIssues.some((warning) => /Compute cluster 'cpu-cluster' exists with tier 'dedicated', not 'low_priority'.*cannot change a cluster's tier/.test(warning)),
+        runner.warningIssues.some((warning) =>
+          /Compute cluster 'cpu-cluster' exists with tier 'dedicated', not 'low_priority'.*cannot change a cluster's tier/.test(warning),
+        ),
         runner.stdout,
       );
     });
 
     it("does not warn when size and tier match, whatever their case", async () => {
-      const runner = await withExistingCluster({ size: "standard_ds3_v2", tier: "dedicated" }, "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2");
+      const runner = await withExistingCluster(
+        { size: "standard_ds3_v2", tier: "dedicated" },
+        "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2",
+      );
       assert.deepEqual(runner.warningIssues, []);
     });
   });

@@ -100,7 +100,9 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
     assert.ok(runner.stdout.includes("Compute cluster 'cpu-cluster': updated (0–2 nodes, idle 120s → 0–6 nodes, idle 120s)"), runner.stdout);
     assert.ok(runner.stdout.includes("Azure ML workspace 'amlmlopsdev01': updated (tags team)"), runner.stdout);
     assert.deepEqual(
-      callsSince(start).filter((call) => mutatingOperations.has(call.operation)).map((call) => call.operation),
+      callsSince(start)
+        .filter((call) => mutatingOperations.has(call.operation))
+        .map((call) => call.operation),
       ["updateWorkspace", "updateComputeScale"],
     );
   });
@@ -148,7 +150,8 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
       {
         title: "an invalid NAMESPACE",
         scenario: { variables: { NAMESPACE: "MLOps-Dev" } },
-        message: /STORAGEACCOUNT \(default 'sa' \+ variable NAMESPACE 'MLOps-Dev'\) gives 'saMLOps-Dev', which is not a valid storage account name: 3–24 lower-case letters and digits\./,
+        message:
+          /STORAGEACCOUNT \(default 'sa' \+ variable NAMESPACE 'MLOps-Dev'\) gives 'saMLOps-Dev', which is not a valid storage account name: 3–24 lower-case letters and digits\./,
       },
       {
         title: "a missing service connection",
@@ -298,7 +301,9 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
       },
       {
         title: "a storage account id that does not exist",
-        scenario: { inputs: { storageAccount: `/subscriptions/${subscriptionId}/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/sashared01` } },
+        scenario: {
+          inputs: { storageAccount: `/subscriptions/${subscriptionId}/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/sashared01` },
+        },
         message: /The storage account '.*sashared01' given in input 'storageAccount' does not exist/,
         readsAllowed: true,
       },
@@ -315,7 +320,10 @@ describe("AzureMLWorkspace task (MockTestRunner, in-memory Azure)", function () 
         assert.doesNotMatch(runner.stdout, /hunter2-do-not-print/, "a secret value was printed");
         const calls = readState(stateFile).calls;
         if (badInput.readsAllowed) {
-          assert.deepEqual(calls.filter((call) => mutatingOperations.has(call.operation)), []);
+          assert.deepEqual(
+            calls.filter((call) => mutatingOperations.has(call.operation)),
+            [],
+          );
         } else {
           assert.deepEqual(calls, [], "the task called Azure before checking its input");
         }

@@ -94,7 +94,12 @@ export class WorkspaceTaskBed {
         id: connectionId,
         url: "https://management.azure.com/",
         scheme: "ServicePrincipal",
-        parameters: { serviceprincipalid: "11111111-2222-4333-8444-555555555555", serviceprincipalkey: servicePrincipalKey, tenantid: tenantId, authenticationType: "spnKey" },
+        parameters: {
+          serviceprincipalid: "11111111-2222-4333-8444-555555555555",
+          serviceprincipalkey: servicePrincipalKey,
+          tenantid: tenantId,
+          authenticationType: "spnKey",
+        },
         data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
       }),
       ENVIRONMENT: "DEV",

@@ -40,7 +40,12 @@ describe("readAgentHttpSettings", () => {
     const { result: settings, output } = await captureTaskLibOutput(() => readAgentHttpSettings());
 
     assert.deepEqual(settings, {
-      proxy: { url: "http://proxy.corp.example:8080", username: "build-agent", password: "p@ss word", bypass: ["\\.corp\\.example$", "^https://login\\.local$"] },
+      proxy: {
+        url: "http://proxy.corp.example:8080",
+        username: "build-agent",
+        password: "p@ss word",
+        bypass: ["\\.corp\\.example$", "^https://login\\.local$"],
+      },
       caFile,
       ca: caPem,
     });
@@ -72,18 +77,29 @@ describe("readAgentHttpSettings", () => {
     restore();
 
     restore = loadTaskEnvironment({ AGENT_PROXYURL: "socks5://builder:pw@proxy:1080" });
-    assert.throws(() => readAgentHttpSettings(), { message: "The agent's proxy URL (Agent.ProxyUrl) 'socks5://***@proxy:1080' must start with http:// or https://." });
+    assert.throws(() => readAgentHttpSettings(), {
+      message: "The agent's proxy URL (Agent.ProxyUrl) 'socks5://***@proxy:1080' must start with http:// or https://.",
+    });
     restore();
 
     const missing = join(folder, "missing.pem");
     restore = loadTaskEnvironment({ AGENT_CAINFO: missing });
-    assert.throws(() => readAgentHttpSettings(), new RegExp(`^Error: The agent's CA certificate file \\(Agent\\.CAInfo\\) '${missing.replace(/[.\\/]/g, "\\$&")}' could not be read: ENOENT`));
+    assert.throws(
+      () => readAgentHttpSettings(),
+      new RegExp(`^Error: The agent's CA certificate file \\(Agent\\.CAInfo\\) '${missing.replace(/[.\\/]/g, "\\$&")}' could not be read: ENOENT`),
+    );
   });
 });
 
 describe("proxy routing", () => {
   it("bypasses the proxy for loopback and link-local hosts, as the agent does", () => {
-    for (const url of ["https://127.0.0.1:8443/x", "https://localhost/", "http://blob.localhost:10000/", "https://[::1]:443/", "http://169.254.169.254/metadata"]) {
+    for (const url of [
+      "https://127.0.0.1:8443/x",
+      "https://localhost/",
+      "http://blob.localhost:10000/",
+      "https://[::1]:443/",
+      "http://169.254.169.254/metadata",
+    ]) {
       assert.ok(bypassesProxy(new URL(url), []), url);
     }
     assert.ok(!bypassesProxy(new URL("https://management.azure.com/subscriptions"), []));

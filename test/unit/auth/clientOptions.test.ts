@@ -44,7 +44,9 @@ describe("azureClientOptions", () => {
   });
 
   it("keeps an audience given without a trailing slash as it is", () => {
-    assert.deepEqual(azureClientOptions(connection({ tokenAudience: "https://management.azure.com" }), {}).credentialScopes, ["https://management.azure.com/.default"]);
+    assert.deepEqual(azureClientOptions(connection({ tokenAudience: "https://management.azure.com" }), {}).credentialScopes, [
+      "https://management.azure.com/.default",
+    ]);
   });
 
   it("gives every client of one task the same transport when the agent has a proxy or a CA", () => {
@@ -147,9 +149,6 @@ describe("the agent's proxy and CA, end to end", function () {
     const container = new ContainerClient(`${accountUrl}/container-1`, new AnonymousCredential(), storageClientOptions(accountUrl, http));
 
     assert.equal(await container.exists(), true);
-    assert.deepEqual(
-      [...new Set(proxy.tunnels.slice(tunnelsBefore).map((tunnel) => tunnel.target))],
-      [`blob.${PROXIED_DOMAIN}:443`],
-    );
+    assert.deepEqual([...new Set(proxy.tunnels.slice(tunnelsBefore).map((tunnel) => tunnel.target))], [`blob.${PROXIED_DOMAIN}:443`]);
   });
 });

@@ -4,7 +4,12 @@ import { defaultScopeFor } from "../../../tasks/common/src/auth/tokenScope";
 
 describe("cloud endpoints", () => {
   it("knows the public clouds' Entra authorities, where instance discovery works", () => {
-    for (const authority of ["https://login.microsoftonline.com", "https://login.windows.net/", "https://login.microsoftonline.us", "https://login.chinacloudapi.cn"]) {
+    for (const authority of [
+      "https://login.microsoftonline.com",
+      "https://login.windows.net/",
+      "https://login.microsoftonline.us",
+      "https://login.chinacloudapi.cn",
+    ]) {
       assert.ok(isPublicCloudAuthority(authority), authority);
     }
     for (const authority of ["https://127.0.0.1:8443", "https://adfs.stack.contoso.com/adfs", "https://login.local.test"]) {

@@ -46,8 +46,16 @@ describe("reading a connection's secrets prints none of them", () => {
 
     assert.equal(result.servicePrincipal?.certificatePem, pem.trim());
     const keyLines = certificate.privateKeyPem.split("\n").filter((line) => line.length >= 8 && !line.startsWith("-----"));
-    assert.deepEqual(keyLines.filter((line) => !maskedValues(output).includes(line)), [], "a line of the key was not masked");
-    assert.deepEqual(printedLines(output).filter((line) => keyLines.some((key) => line.includes(key))), [], "a line of the key was printed");
+    assert.deepEqual(
+      keyLines.filter((line) => !maskedValues(output).includes(line)),
+      [],
+      "a line of the key was not masked",
+    );
+    assert.deepEqual(
+      printedLines(output).filter((line) => keyLines.some((key) => line.includes(key))),
+      [],
+      "a line of the key was printed",
+    );
   });
 
   it("a secret given only as ENDPOINT_AUTH_PARAMETER_*: read and masked, never printed", async () => {
@@ -57,7 +65,10 @@ describe("reading a connection's secrets prints none of them", () => {
 
     assert.equal(result.servicePrincipal?.secret, "no-json-secret-4e1d");
     assert.ok(maskedValues(output).includes("no-json-secret-4e1d"));
-    assert.deepEqual(printedLines(output).filter((line) => line.includes("no-json-secret-4e1d")), []);
+    assert.deepEqual(
+      printedLines(output).filter((line) => line.includes("no-json-secret-4e1d")),
+      [],
+    );
   });
 
   it("a broken ENDPOINT_AUTH_<id> JSON: one sentence naming the variable, without the secret task-lib would quote", () => {

@@ -63,7 +63,11 @@ describe("createCredential", function () {
   }
 
   it("signs a service principal in with its secret, at the connection's authority, for the ARM scope", async () => {
-    const connection = connectionFor("ServicePrincipal", { serviceprincipalid: SECRET_APP.clientId, authenticationType: "spnKey", serviceprincipalkey: SECRET_APP.secret });
+    const connection = connectionFor("ServicePrincipal", {
+      serviceprincipalid: SECRET_APP.clientId,
+      authenticationType: "spnKey",
+      serviceprincipalkey: SECRET_APP.secret,
+    });
     const before = bed.https.requests.length;
 
     const credential = createCredential(connection, bed.trustingHttp);
@@ -131,10 +135,15 @@ describe("createCredential", function () {
   });
 
   function federatedConnection(jobAccessToken = JOB_ACCESS_TOKEN) {
-    return connectionFor("WorkloadIdentityFederation", { serviceprincipalid: FEDERATED_APP.clientId }, {}, {
-      SYSTEM_OIDCREQUESTURI: bed.oidc.requestUri,
-      ...systemConnectionVariables(jobAccessToken),
-    });
+    return connectionFor(
+      "WorkloadIdentityFederation",
+      { serviceprincipalid: FEDERATED_APP.clientId },
+      {},
+      {
+        SYSTEM_OIDCREQUESTURI: bed.oidc.requestUri,
+        ...systemConnectionVariables(jobAccessToken),
+      },
+    );
   }
 
   it("federates a workload identity: an OIDC token from Azure DevOps, asked with the job token, is the client assertion", async () => {
@@ -192,7 +201,12 @@ describe("createCredential", function () {
   });
 
   it("says which variable is missing when the agent gives no System.OidcRequestUri", () => {
-    const connection = connectionFor("WorkloadIdentityFederation", { serviceprincipalid: FEDERATED_APP.clientId }, {}, systemConnectionVariables(JOB_ACCESS_TOKEN));
+    const connection = connectionFor(
+      "WorkloadIdentityFederation",
+      { serviceprincipalid: FEDERATED_APP.clientId },
+      {},
+      systemConnectionVariables(JOB_ACCESS_TOKEN),
+    );
 
     assert.throws(() => createCredential(connection, bed.trustingHttp), {
       message: `Service connection '${connection.id}' uses workload identity federation, but the agent gave no System.OidcRequestUri variable, which Azure DevOps Services sets for each job.`,
@@ -200,17 +214,27 @@ describe("createCredential", function () {
   });
 
   it("takes the job token from System.AccessToken when the agent gives no SystemVssConnection, and says so when neither exists", async () => {
-    const withVariable = connectionFor("WorkloadIdentityFederation", { serviceprincipalid: FEDERATED_APP.clientId }, {}, {
-      SYSTEM_OIDCREQUESTURI: bed.oidc.requestUri,
-      SECRET_SYSTEM_ACCESSTOKEN: JOB_ACCESS_TOKEN,
-    });
+    const withVariable = connectionFor(
+      "WorkloadIdentityFederation",
+      { serviceprincipalid: FEDERATED_APP.clientId },
+      {},
+      {
+        SYSTEM_OIDCREQUESTURI: bed.oidc.requestUri,
+        SECRET_SYSTEM_ACCESSTOKEN: JOB_ACCESS_TOKEN,
+      },
+    );
     const before = bed.https.requests.length;
     await createCredential(withVariable, bed.trustingHttp).getToken(ARM_SCOPE);
     const oidcRequest = bed.https.requests.slice(before).find((request) => request.url.pathname === DEVOPS_OIDC_PATH);
     assert.equal(oidcRequest?.headers.authorization, `Bearer ${JOB_ACCESS_TOKEN}`);
     restoreEnvironment?.();
 
-    const withoutToken = connectionFor("WorkloadIdentityFederation", { serviceprincipalid: FEDERATED_APP.clientId }, {}, { SYSTEM_OIDCREQUESTURI: bed.oidc.requestUri });
+    const withoutToken = connectionFor(
+      "WorkloadIdentityFederation",
+      { serviceprincipalid: FEDERATED_APP.clientId },
+      {},
+      { SYSTEM_OIDCREQUESTURI: bed.oidc.requestUri },
+    );
     assert.throws(() => createCredential(withoutToken, bed.trustingHttp), {
       message: `Service connection '${withoutToken.id}' uses workload identity federation, but the job's access token (System.AccessToken) is not available to the task.`,
     });
@@ -222,7 +246,10 @@ describe("createCredential", function () {
     const credential = createCredential(connection, bed.trustingHttp);
 
     await assert.rejects(credential.getToken(ARM_SCOPE), (error: Error) => {
-      assert.match(error.message, new RegExp(`Could not get an OIDC token for service connection '${connection.id}' from Azure DevOps \\(${bed.https.origin}\\): HTTP 401: TF400813`));
+      assert.match(
+        error.message,
+        new RegExp(`Could not get an OIDC token for service connection '${connection.id}' from Azure DevOps \\(${bed.https.origin}\\): HTTP 401: TF400813`),
+      );
       return true;
     });
   });

@@ -49,10 +49,12 @@ describe("secrets a service echoes back never reach the log", function () {
   before(async () => {
     unsilence = silenceTaskLib();
     bed = await AuthTestBed.start();
-    const echo = (status: number) => (request: RecordedRequest): TestResponse => ({
-      status,
-      body: { error: { code: "BadGateway", message: `The upstream refused the request. Request was: ${echoed(request)}` } },
-    });
+    const echo =
+      (status: number) =>
+      (request: RecordedRequest): TestResponse => ({
+        status,
+        body: { error: { code: "BadGateway", message: `The upstream refused the request. Request was: ${echoed(request)}` } },
+      });
     bed.https.route("GET", /^\/subscriptions\/[^/]+\/resourcegroups\/rg-echo$/i, echo(400));
     bed.https.route("GET", new RegExp(`^/${ECHO_TENANT}/v2\\.0/\\.well-known/openid-configuration$`), () => ({
       status: 200,
@@ -99,7 +101,10 @@ describe("secrets a service echoes back never reach the log", function () {
   }
 
   it("an ARM gateway that echoes the Authorization header: the bearer token was masked before the call, and is not in the failure", async () => {
-    const sp = connection("7d3a4b1c-0000-4000-8000-00000000aaaa", "ServicePrincipal", { serviceprincipalid: SECRET_APP.clientId, serviceprincipalkey: SECRET_APP.secret });
+    const sp = connection("7d3a4b1c-0000-4000-8000-00000000aaaa", "ServicePrincipal", {
+      serviceprincipalid: SECRET_APP.clientId,
+      serviceprincipalkey: SECRET_APP.secret,
+    });
     const before = bed.https.requests.length;
     const client = resourceClient({
       credential: createCredential(sp, bed.trustingHttp),
@@ -118,7 +123,10 @@ describe("secrets a service echoes back never reach the log", function () {
     // Each test bed counts its tokens from 1: one of another test in this process may be registered already.
     assert.ok(masked >= 0 || registeredSecrets().includes(token), "the token was registered with the agent");
     assert.equal(printed, -1, `the token was printed:\n${output}`);
-    assert.match(completionMessage(output), /^Reading resource group 'rg-echo' failed \(BadGateway, HTTP 400\): The upstream refused the request\. Request was: GET \/subscriptions\/[^ ]+ authorization: Bearer \*\*\* body:$/);
+    assert.match(
+      completionMessage(output),
+      /^Reading resource group 'rg-echo' failed \(BadGateway, HTTP 400\): The upstream refused the request\. Request was: GET \/subscriptions\/[^ ]+ authorization: Bearer \*\*\* body:$/,
+    );
   });
 
   it("an authority that echoes the token request of a certificate sign-in: neither the signed assertion nor the key is printed", async () => {
@@ -141,13 +149,22 @@ describe("secrets a service echoes back never reach the log", function () {
       assert.ok(!line.includes(assertion), "the assertion was printed");
     }
     const keyLines = certificate.privateKeyPem.split("\n").filter((line) => line.length >= 8 && !line.startsWith("-----"));
-    assert.deepEqual(keyLines.filter((line) => printedLines(output).some((printed) => printed.includes(line))), [], "a line of the private key was printed");
-    assert.match(completionMessage(output), /^Reading workspace 'w' failed: authentication failed: .*AADSTS7000215: Invalid client\. Request was: POST .*client_assertion=\*\*\*/);
+    assert.deepEqual(
+      keyLines.filter((line) => printedLines(output).some((printed) => printed.includes(line))),
+      [],
+      "a line of the private key was printed",
+    );
+    assert.match(
+      completionMessage(output),
+      /^Reading workspace 'w' failed: authentication failed: .*AADSTS7000215: Invalid client\. Request was: POST .*client_assertion=\*\*\*/,
+    );
   });
 
   it("an authority that echoes the token request of a secret sign-in: the secret is printed in no spelling", async () => {
     const secret = "echo secret/+=&7";
-    const reading = await captureTaskLibOutput(() => connection(ECHO_TENANT, "ServicePrincipal", { serviceprincipalid: SECRET_APP.clientId, serviceprincipalkey: secret }));
+    const reading = await captureTaskLibOutput(() =>
+      connection(ECHO_TENANT, "ServicePrincipal", { serviceprincipalid: SECRET_APP.clientId, serviceprincipalkey: secret }),
+    );
     const credential = createCredential(reading.result, bed.trustingHttp);
 
     const output = reading.output + (await failingRun("Reading workspace 'w'", () => credential.getToken(ARM_SCOPE)));
@@ -158,19 +175,34 @@ describe("secrets a service echoes back never reach the log", function () {
       assert.ok(masked >= 0, `'${spelling}' was not registered with the agent`);
       assert.equal(printed, -1, `'${spelling}' was printed:\n${output}`);
     }
-    assert.match(completionMessage(output), /^Reading workspace 'w' failed: authentication failed: .*AADSTS7000215: Invalid client\. Request was: POST .*client_secret=\*\*\*/);
+    assert.match(
+      completionMessage(output),
+      /^Reading workspace 'w' failed: authentication failed: .*AADSTS7000215: Invalid client\. Request was: POST .*client_secret=\*\*\*/,
+    );
   });
 
   it("an OIDC endpoint that echoes the job token: the failure names the endpoint and status, not the token", async () => {
     const jobToken = "echo-job-token-5a1c";
-    const federated = connection("7d3a4b1c-0000-4000-8000-00000000aaaa", "WorkloadIdentityFederation", { serviceprincipalid: FEDERATED_APP.clientId }, {
-      SYSTEM_OIDCREQUESTURI: `${bed.https.origin}${ECHO_OIDC_PATH}`,
-      ...systemConnectionVariables(jobToken),
-    });
+    const federated = connection(
+      "7d3a4b1c-0000-4000-8000-00000000aaaa",
+      "WorkloadIdentityFederation",
+      { serviceprincipalid: FEDERATED_APP.clientId },
+      {
+        SYSTEM_OIDCREQUESTURI: `${bed.https.origin}${ECHO_OIDC_PATH}`,
+        ...systemConnectionVariables(jobToken),
+      },
+    );
 
     const output = await failingRun("Reading workspace 'w'", async () => createCredential(federated, bed.trustingHttp).getToken(ARM_SCOPE));
 
-    assert.deepEqual(printedLines(output).filter((line) => line.includes(jobToken)), [], "the job token was printed");
-    assert.match(completionMessage(output), /Could not get an OIDC token for service connection '[^']+' from Azure DevOps \(https:\/\/127\.0\.0\.1:\d+\): HTTP 401: Unauthorized\. POST \/echo\/[^ ]+ authorization: Bearer \*\*\*/);
+    assert.deepEqual(
+      printedLines(output).filter((line) => line.includes(jobToken)),
+      [],
+      "the job token was printed",
+    );
+    assert.match(
+      completionMessage(output),
+      /Could not get an OIDC token for service connection '[^']+' from Azure DevOps \(https:\/\/127\.0\.0\.1:\d+\): HTTP 401: Unauthorized\. POST \/echo\/[^ ]+ authorization: Bearer \*\*\*/,
+    );
   });
 });

@@ -197,13 +197,21 @@ describe("readServiceConnection", () => {
 
     it("when the certificate holds no private key, or the authentication type is unknown", () => {
       const certificate = createClientCertificate("no-key");
-      const noKey = endpoint({ parameters: { tenantid: "t", serviceprincipalid: "c", authenticationType: "spnCertificate", servicePrincipalCertificate: certificate.certificatePem } });
+      const noKey = endpoint({
+        parameters: { tenantid: "t", serviceprincipalid: "c", authenticationType: "spnCertificate", servicePrincipalCertificate: certificate.certificatePem },
+      });
       given(noKey);
-      assert.throws(() => readServiceConnection(INPUT), /has a service principal certificate that is not a PEM holding both the certificate and its private key\.$/);
+      assert.throws(
+        () => readServiceConnection(INPUT),
+        /has a service principal certificate that is not a PEM holding both the certificate and its private key\.$/,
+      );
       restore?.();
 
       given(endpoint({ parameters: { tenantid: "t", serviceprincipalid: "c", authenticationType: "spnPassword" } }));
-      assert.throws(() => readServiceConnection(INPUT), /has the service principal authentication type 'spnPassword'; supported types: spnKey \(secret\), spnCertificate \(certificate\)\.$/);
+      assert.throws(
+        () => readServiceConnection(INPUT),
+        /has the service principal authentication type 'spnPassword'; supported types: spnKey \(secret\), spnCertificate \(certificate\)\.$/,
+      );
     });
 
     it("when the agent gave no URL for the connection", () => {

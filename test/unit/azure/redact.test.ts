@@ -6,9 +6,13 @@ import { silenceTaskLib } from "../../support/taskLibEnvironment";
 import { createClientCertificate } from "../../support/testCertificates";
 
 // A JWT shaped like Entra's (header.payload.signature, base64url); never a real token.
-const JWT = [{ typ: "JWT", alg: "RS256", kid: "k1" }, { aud: "https://management.core.windows.net/", oid: "0000" }]
-  .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
-  .join(".") + ".c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+const JWT =
+  [
+    { typ: "JWT", alg: "RS256", kid: "k1" },
+    { aud: "https://management.core.windows.net/", oid: "0000" },
+  ]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+    .join(".") + ".c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
 
 describe("redactSecrets", () => {
   let unsilence: () => void;
@@ -18,19 +22,55 @@ describe("redactSecrets", () => {
   after(() => unsilence());
 
   const cases: Array<[string, string, string]> = [
-    ["an Authorization header line", "GET /x HTTP/1.1\nAuthorization: Bearer opaque-token-value-1\nHost: h", "GET /x HTTP/1.1\nAuthorization: Bearer ***\nHost: h"],
-    ["an Authorization header in a JSON dump", `{"headers":{"authorization":"Bearer opaque-token-value-2","accept":"*/*"}}`, `{"headers":{"authorization":"Bearer ***","accept":"*/*"}}`],
-    ["an Authorization header in escaped JSON", String.raw`"{\"Authorization\":\"Bearer opaque-token-value-3\"}"`, String.raw`"{\"Authorization\":\"Bearer ***\"}"`],
+    [
+      "an Authorization header line",
+      "GET /x HTTP/1.1\nAuthorization: Bearer opaque-token-value-1\nHost: h",
+      "GET /x HTTP/1.1\nAuthorization: Bearer ***\nHost: h",
+    ],
+    [
+      "an Authorization header in a JSON dump",
+      `{"headers":{"authorization":"Bearer opaque-token-value-2","accept":"*/*"}}`,
+      `{"headers":{"authorization":"Bearer ***","accept":"*/*"}}`,
+    ],
+    [
+      "an Authorization header in escaped JSON",
+      String.raw`"{\"Authorization\":\"Bearer opaque-token-value-3\"}"`,
+      String.raw`"{\"Authorization\":\"Bearer ***\"}"`,
+    ],
     ["a Proxy-Authorization header", "proxy-authorization: Basic YnVpbGQ6cEBzcw==", "proxy-authorization: Basic ***"],
     ["an Authorization header without a scheme", "Authorization=SharedAccessSignature sr=x&sig=abc", "Authorization=SharedAccessSignature ***"],
     ["a bearer token in free text", "the gateway refused bearer opaque-token-value-4 for /subscriptions", "the gateway refused bearer *** for /subscriptions"],
     ["a JWT anywhere", `token ${JWT} was refused`, "token *** was refused"],
-    ["client_secret and client_assertion form fields", "grant_type=client_credentials&client_secret=s3cr%40t&client_assertion=abc.def.ghi&client_assertion_type=urn:ietf", "grant_type=client_credentials&client_secret=***&client_assertion=***&client_assertion_type=urn:ietf"],
-    ["an OAuth assertion field", "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=xyz123", "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=***"],
-    ["token fields of a JSON answer", `{"token_type":"Bearer","access_token":"at-1","refresh_token":"rt-1","id_token":"it-1","oidcToken":"ot-1"}`, `{"token_type":"Bearer","access_token":"***","refresh_token":"***","id_token":"***","oidcToken":"***"}`],
-    ["storage keys in JSON", `{"keys":[{"keyName":"key1","value":"v","primaryKey":"pk=="}],"secondaryKey":"sk=="}`, `{"keys":[{"keyName":"key1","value":"v","primaryKey":"***"}],"secondaryKey":"***"}`],
-    ["a SAS signature", "https://sa.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig=AbC%2Bd%3D&se=2026", "https://sa.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig=***&se=2026"],
-    ["a storage connection string", "DefaultEndpointsProtocol=https;AccountName=sa;AccountKey=a2V5a2V5a2V5==;EndpointSuffix=core.windows.net", "DefaultEndpointsProtocol=https;AccountName=sa;AccountKey=***;EndpointSuffix=core.windows.net"],
+    [
+      "client_secret and client_assertion form fields",
+      "grant_type=client_credentials&client_secret=s3cr%40t&client_assertion=abc.def.ghi&client_assertion_type=urn:ietf",
+      "grant_type=client_credentials&client_secret=***&client_assertion=***&client_assertion_type=urn:ietf",
+    ],
+    [
+      "an OAuth assertion field",
+      "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=xyz123",
+      "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=***",
+    ],
+    [
+      "token fields of a JSON answer",
+      `{"token_type":"Bearer","access_token":"at-1","refresh_token":"rt-1","id_token":"it-1","oidcToken":"ot-1"}`,
+      `{"token_type":"Bearer","access_token":"***","refresh_token":"***","id_token":"***","oidcToken":"***"}`,
+    ],
+    [
+      "storage keys in JSON",
+      `{"keys":[{"keyName":"key1","value":"v","primaryKey":"pk=="}],"secondaryKey":"sk=="}`,
+      `{"keys":[{"keyName":"key1","value":"v","primaryKey":"***"}],"secondaryKey":"***"}`,
+    ],
+    [
+      "a SAS signature",
+      "https://sa.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig=AbC%2Bd%3D&se=2026",
+      "https://sa.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig=***&se=2026",
+    ],
+    [
+      "a storage connection string",
+      "DefaultEndpointsProtocol=https;AccountName=sa;AccountKey=a2V5a2V5a2V5==;EndpointSuffix=core.windows.net",
+      "DefaultEndpointsProtocol=https;AccountName=sa;AccountKey=***;EndpointSuffix=core.windows.net",
+    ],
     ["credentials in a URL", "cannot reach http://build:p%40ss@proxy.corp:8080/", "cannot reach http://***@proxy.corp:8080/"],
   ];
   for (const [what, text, expected] of cases) {
@@ -42,7 +82,14 @@ describe("redactSecrets", () => {
   it("removes a private key, whole or cut off, and keeps the certificate", () => {
     const { privateKeyPem, certificatePem } = createClientCertificate("redact-test");
     const whole = redactSecrets(`bad PEM: ${privateKeyPem}${certificatePem}`);
-    assert.ok(!whole.includes("PRIVATE KEY") && !privateKeyPem.split("\n").slice(1, -2).some((line) => whole.includes(line)), whole);
+    assert.ok(
+      !whole.includes("PRIVATE KEY") &&
+        !privateKeyPem
+          .split("\n")
+          .slice(1, -2)
+          .some((line) => whole.includes(line)),
+      whole,
+    );
     assert.ok(whole.includes("[private key removed]") && whole.includes("-----BEGIN CERTIFICATE-----"));
     const cut = redactSecrets(`bad PEM: ${privateKeyPem.slice(0, 200)}`);
     assert.equal(cut, "bad PEM: [private key removed]");
@@ -73,11 +120,20 @@ describe("redactSecrets", () => {
   });
 
   it("is applied by describeAzureError to what the service answered", () => {
-    const echoed = Object.assign(new Error(`Upstream refused GET /subscriptions/s: {"authorization":"Bearer ${JWT}"}`), { statusCode: 502, code: "BadGateway" });
-    assert.equal(describeAzureError("Reading resource group 'rg'", echoed), `Reading resource group 'rg' failed (BadGateway, HTTP 502): Upstream refused GET /subscriptions/s: {"authorization":"Bearer ***"}`);
-    const identity = Object.assign(new Error(`invalid_client: AADSTS700027: Client assertion failed. Request: client_id=c&client_assertion=${JWT}&grant_type=client_credentials`), {
-      name: "AuthenticationError",
+    const echoed = Object.assign(new Error(`Upstream refused GET /subscriptions/s: {"authorization":"Bearer ${JWT}"}`), {
+      statusCode: 502,
+      code: "BadGateway",
     });
+    assert.equal(
+      describeAzureError("Reading resource group 'rg'", echoed),
+      `Reading resource group 'rg' failed (BadGateway, HTTP 502): Upstream refused GET /subscriptions/s: {"authorization":"Bearer ***"}`,
+    );
+    const identity = Object.assign(
+      new Error(`invalid_client: AADSTS700027: Client assertion failed. Request: client_id=c&client_assertion=${JWT}&grant_type=client_credentials`),
+      {
+        name: "AuthenticationError",
+      },
+    );
     assert.equal(
       describeAzureError("Reading workspace 'w'", identity),
       "Reading workspace 'w' failed: authentication failed: invalid_client: AADSTS700027: Client assertion failed. Request: client_id=c&client_assertion=***&grant_type=client_credentials",

@@ -157,7 +157,7 @@ describe("loadConfiguration", () => {
     const load = () => loadConfiguration({ directory: folder.directory, environment: "DEV" });
 
     it("reports a YAML syntax error with file:line, without quoting the source", () => {
-      const file = folder.write("configuration-dev.yml", "alpha: 1", "training:", "  epochs: 3", " storage_url: \"https://x.example/FkQuoted");
+      const file = folder.write("configuration-dev.yml", "alpha: 1", "training:", "  epochs: 3", ' storage_url: "https://x.example/FkQuoted');
       const error = errorOf(load);
       assert.ok(error.message.includes(`${file}:4`), error.message);
       assert.ok(!error.message.includes("FkQuoted"), error.message);

@@ -9,7 +9,15 @@ describe("toScriptArguments", () => {
 
   it("writes numbers as float() and int() read them", () => {
     assert.deepEqual(toScriptArguments({ alpha: 0.5, epochs: 10, rate: 1e-7, big: 1e21, negative: -3 }), [
-      "--alpha", "0.5", "--epochs", "10", "--rate", "1e-7", "--big", "1e+21", "--negative=-3",
+      "--alpha",
+      "0.5",
+      "--epochs",
+      "10",
+      "--rate",
+      "1e-7",
+      "--big",
+      "1e+21",
+      "--negative=-3",
     ]);
   });
 
@@ -31,13 +39,27 @@ describe("toScriptArguments", () => {
 
   it("flattens nested mappings with dots, at any depth", () => {
     assert.deepEqual(toScriptArguments({ training: { alpha: 0.5, optimizer: { name: "adam", beta: 0.9 } }, empty: {} }), [
-      "--training.alpha", "0.5", "--training.optimizer.name", "adam", "--training.optimizer.beta", "0.9",
+      "--training.alpha",
+      "0.5",
+      "--training.optimizer.name",
+      "adam",
+      "--training.optimizer.beta",
+      "0.9",
     ]);
   });
 
   it("writes a list as one option followed by its items, as nargs='+' expects", () => {
     assert.deepEqual(toScriptArguments({ layers: [64, 32, 16], tags: ["a b", "c"], flags: [true, false] }), [
-      "--layers", "64", "32", "16", "--tags", "a b", "c", "--flags", "true", "false",
+      "--layers",
+      "64",
+      "32",
+      "16",
+      "--tags",
+      "a b",
+      "c",
+      "--flags",
+      "true",
+      "false",
     ]);
   });
 
@@ -67,7 +89,15 @@ describe("toScriptArguments", () => {
       folder.write("configuration-prod.yml", "alpha: 0.1", "training:", "  seed: null", "  early_stop: true");
       const { values } = loadConfiguration({ directory: folder.directory, environment: "PROD" });
       assert.deepEqual(toScriptArguments(values), [
-        "--model_name", "diabetes", "--alpha", "0.1", "--training.layers", "64", "32", "--training.early_stop", "true",
+        "--model_name",
+        "diabetes",
+        "--alpha",
+        "0.1",
+        "--training.layers",
+        "64",
+        "32",
+        "--training.early_stop",
+        "true",
       ]);
     } finally {
       folder.remove();

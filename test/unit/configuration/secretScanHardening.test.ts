@@ -138,8 +138,7 @@ describe("secret scan hardening", () => {
       "x".repeat(85) + "1",
       unpaddedStorageKey + "A", // 87: not a key's length
     ]) {
-      it(`leaves the 86-ish run ${JSON.stringify(harmless.slice(0, 12))}… alone`, () =>
-        assert.deepEqual(secretShapesOf(harmless), []));
+      it(`leaves the 86-ish run ${JSON.stringify(harmless.slice(0, 12))}… alone`, () => assert.deepEqual(secretShapesOf(harmless), []));
     }
 
     // [form, lines after `alpha: 1`, line where the value starts]
@@ -161,17 +160,10 @@ describe("secret scan hardening", () => {
     }
 
     it("reads values and keys after YAML has decoded their escapes", () => {
-      const error = loadError(
-        folder,
-        'dsn: "Server=db;Pass\\u0077ord=FkPw"',
-        '"https://ml:Fk\\x50ass@feed.example.com/": 1',
-      );
+      const error = loadError(folder, 'dsn: "Server=db;Pass\\u0077ord=FkPw"', '"https://ml:Fk\\x50ass@feed.example.com/": 1');
       assert.deepEqual(
         error.findings.map((finding) => `${finding.line} ${finding.key}: ${finding.reason}`),
-        [
-          "1 dsn: the value looks like a connection string with a credential",
-          "2 <key 2 at line 2>: the key looks like a URL with a password in it",
-        ],
+        ["1 dsn: the value looks like a connection string with a credential", "2 <key 2 at line 2>: the key looks like a URL with a password in it"],
       );
     });
 
@@ -308,10 +300,7 @@ describe("secret scan hardening", () => {
     it("masks a URL with a password used as a key, naming the file and the line", () => {
       const file = folder.path("configuration-dev.yml");
       const error = loadError(folder, "alpha: 1", "feeds:", `  ${fakeSecrets.urlWithPassword}: true`);
-      assert.ok(
-        error.message.includes(`${file}:3 key 'feeds.<key 1 at line 3>': the key looks like a URL with a password in it`),
-        error.message,
-      );
+      assert.ok(error.message.includes(`${file}:3 key 'feeds.<key 1 at line 3>': the key looks like a URL with a password in it`), error.message);
       assertNowhere(error, [fakeSecrets.urlWithPassword, "FkUrlPass", "ml-user:FkUrlPass"]);
     });
 
@@ -357,7 +346,10 @@ describe("secret scan hardening", () => {
       assert.equal(secretTermInKey("ado_pat"), "pat");
       assert.equal(secretTermInKey("PAT"), "pat");
       const error = loadError(folder, "pat: x");
-      assert.deepEqual(error.findings.map((finding) => finding.reason), ["the key names a secret (pat)"]);
+      assert.deepEqual(
+        error.findings.map((finding) => finding.reason),
+        ["the key names a secret (pat)"],
+      );
     });
 
     it("flags 'creds' and only through its own entry", () => {
@@ -365,7 +357,10 @@ describe("secret scan hardening", () => {
       assert.equal(secretTermInKey("azure_creds"), "creds");
       assert.equal(secretTermInKey("AzureCreds"), "creds");
       const error = loadError(folder, "creds: x");
-      assert.deepEqual(error.findings.map((finding) => finding.reason), ["the key names a secret (creds)"]);
+      assert.deepEqual(
+        error.findings.map((finding) => finding.reason),
+        ["the key names a secret (creds)"],
+      );
     });
 
     it("flags 'SharedAccessSignature=' in a connection string with nothing else to give it away", () => {

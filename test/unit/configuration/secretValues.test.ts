@@ -15,9 +15,17 @@ describe("secret values", () => {
     ["a JWT", fakeSecrets.jwt, "a JSON Web Token"],
     ["a bearer header", `Bearer ${fakeSecrets.jwt}`, "a JSON Web Token"],
     ["a JWT without signature", `${jwtPart({ alg: "none" })}.${jwtPart({ sub: "x" })}.`, "a JSON Web Token"],
-    ["an Event Hubs connection string", "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc=", "a connection string with a credential"],
+    [
+      "an Event Hubs connection string",
+      "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=abc=",
+      "a connection string with a credential",
+    ],
     ["a SQL connection string", fakeSecrets.sqlConnectionString, "a connection string with a credential"],
-    ["a storage connection string without its key", "DefaultEndpointsProtocol=https;AccountName=sa;EndpointSuffix=core.windows.net", "a connection string with a credential"],
+    [
+      "a storage connection string without its key",
+      "DefaultEndpointsProtocol=https;AccountName=sa;EndpointSuffix=core.windows.net",
+      "a connection string with a credential",
+    ],
     ["a PEM private key", `${fakeSecrets.pemHeader}\n${fakeSecrets.pemBody}\n${fakeSecrets.pemFooter}\n`, "a PEM private key"],
     ["an OpenSSH private key", "-----BEGIN " + "OPENSSH PRIVATE KEY-----\nb3Blbg==\n", "a PEM private key"],
     ["a URL with user and password", fakeSecrets.urlWithPassword, "a URL with a password in it"],
@@ -52,12 +60,19 @@ describe("secret values", () => {
     "",
   ];
   for (const value of harmlessValues) {
-    it(`leaves ${JSON.stringify(value.length > 50 ? value.slice(0, 20) + "…" : value)} alone`, () =>
-      assert.deepEqual(secretShapesOf(value), []));
+    it(`leaves ${JSON.stringify(value.length > 50 ? value.slice(0, 20) + "…" : value)} alone`, () => assert.deepEqual(secretShapesOf(value), []));
   }
 
   describe("isReference", () => {
-    for (const value of ["$(STORAGE_KEY)", " $(Build.SourceVersion) ", "$[variables.key]", "${{ variables.key }}", "${API_KEY}", "$API_KEY", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)"]) {
+    for (const value of [
+      "$(STORAGE_KEY)",
+      " $(Build.SourceVersion) ",
+      "$[variables.key]",
+      "${{ variables.key }}",
+      "${API_KEY}",
+      "$API_KEY",
+      "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)",
+    ]) {
       it(`takes ${value} for a reference`, () => assert.equal(isReference(value), true));
     }
     for (const value of ["abc$(X)", "$(X)$(Y)x", "plain", "$", "$(", "100$"]) {

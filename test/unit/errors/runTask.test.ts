@@ -30,13 +30,17 @@ describe("runTask: every way a task can fail ends in one sentence", () => {
   });
 
   it("an exception thrown from a callback, outside the main function's promise", () => {
-    const { status, output } = runChild(`runTask(async () => { setTimeout(() => { throw new Error("callback failed with bearer ${token}"); }, 1); await new Promise((r) => setTimeout(r, 1000)); });`);
+    const { status, output } = runChild(
+      `runTask(async () => { setTimeout(() => { throw new Error("callback failed with bearer ${token}"); }, 1); await new Promise((r) => setTimeout(r, 1000)); });`,
+    );
     assertFailedWithOneSentence(output, /callback failed with bearer \*\*\*/);
     assert.equal(status, 1);
   });
 
   it("a promise rejected with nobody listening", () => {
-    const { status, output } = runChild(`runTask(async () => { void Promise.reject(new Error("lost rejection bearer ${token}")); await new Promise((r) => setTimeout(r, 1000)); });`);
+    const { status, output } = runChild(
+      `runTask(async () => { void Promise.reject(new Error("lost rejection bearer ${token}")); await new Promise((r) => setTimeout(r, 1000)); });`,
+    );
     assertFailedWithOneSentence(output, /lost rejection bearer \*\*\*/);
     assert.equal(status, 1);
   });

@@ -38,26 +38,41 @@ describe("file inputs", () => {
 
   it("says that a missing file does not exist, naming the input", () => {
     const file = path.join(folder, "missing.yml");
-    assert.equal(refusal(() => readInputFile({ path: file, source })), `Input 'computeClustersFile': file '${file}' does not exist.`);
+    assert.equal(
+      refusal(() => readInputFile({ path: file, source })),
+      `Input 'computeClustersFile': file '${file}' does not exist.`,
+    );
   });
 
   it("says that a path through a file does not exist and why", () => {
     const file = write("plain", "x");
-    assert.match(refusal(() => readInputFile({ path: path.join(file, "clusters.yml"), source })), /does not exist \(a part of its path is a file, not a folder\)/);
+    assert.match(
+      refusal(() => readInputFile({ path: path.join(file, "clusters.yml"), source })),
+      /does not exist \(a part of its path is a file, not a folder\)/,
+    );
   });
 
   it("refuses a folder", () => {
-    assert.equal(refusal(() => readInputFile({ path: folder, source })), `Input 'computeClustersFile': '${folder}' is a folder, not a file.`);
+    assert.equal(
+      refusal(() => readInputFile({ path: folder, source })),
+      `Input 'computeClustersFile': '${folder}' is a folder, not a file.`,
+    );
   });
 
   it("refuses a named pipe at once, without waiting for a writer", () => {
     const fifo = path.join(folder, "clusters.fifo");
     execFileSync("mkfifo", [fifo]);
-    assert.match(refusal(() => readInputFile({ path: fifo, source })), /^Input 'computeClustersFile': '.*clusters\.fifo' is a named pipe \(FIFO\), not a file\.$/);
+    assert.match(
+      refusal(() => readInputFile({ path: fifo, source })),
+      /^Input 'computeClustersFile': '.*clusters\.fifo' is a named pipe \(FIFO\), not a file\.$/,
+    );
   });
 
   it("refuses a character device such as /dev/zero at once", () => {
-    assert.equal(refusal(() => readInputFile({ path: "/dev/zero", source })), "Input 'computeClustersFile': '/dev/zero' is a character device, not a file.");
+    assert.equal(
+      refusal(() => readInputFile({ path: "/dev/zero", source })),
+      "Input 'computeClustersFile': '/dev/zero' is a character device, not a file.",
+    );
   });
 
   it("refuses a socket", function () {
@@ -67,15 +82,24 @@ describe("file inputs", () => {
     } catch {
       this.skip();
     }
-    assert.match(refusal(() => checkInputFile({ path: socketPath, source })), /is a socket, not a file/);
+    assert.match(
+      refusal(() => checkInputFile({ path: socketPath, source })),
+      /is a socket, not a file/,
+    );
   });
 
   it("refuses a file over the limit, and reads one at the limit", () => {
     const atLimit = write("at-limit.yml", Buffer.alloc(maxTextFileBytes, "a"));
     assert.equal(readInputFile({ path: atLimit, source }).length, maxTextFileBytes);
     const over = write("over.yml", Buffer.alloc(maxTextFileBytes + 1, "a"));
-    assert.match(refusal(() => readInputFile({ path: over, source })), /file '.*over\.yml' is 1\.0 MiB; the task reads files of at most 1\.0 MiB\./);
-    assert.match(refusal(() => readInputFile({ path: atLimit, source }, { maxBytes: 100 })), /at most 100 bytes/);
+    assert.match(
+      refusal(() => readInputFile({ path: over, source })),
+      /file '.*over\.yml' is 1\.0 MiB; the task reads files of at most 1\.0 MiB\./,
+    );
+    assert.match(
+      refusal(() => readInputFile({ path: atLimit, source }, { maxBytes: 100 })),
+      /at most 100 bytes/,
+    );
   });
 
   it("shows a path holding a control character escaped", () => {

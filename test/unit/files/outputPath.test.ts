@@ -48,7 +48,10 @@ describe("output paths", () => {
 
   it("refuses a path that climbs out of the job's folders, and writes nothing", () => {
     fs.writeFileSync(path.join(job, "victim.txt"), "keep me");
-    assert.match(refusal("../victim.txt"), /which resolves to '.*victim\.txt', outside the job's folders \(System\.DefaultWorkingDirectory '.*', Agent\.TempDirectory '.*'\)/);
+    assert.match(
+      refusal("../victim.txt"),
+      /which resolves to '.*victim\.txt', outside the job's folders \(System\.DefaultWorkingDirectory '.*', Agent\.TempDirectory '.*'\)/,
+    );
     assert.match(refusal("/etc/config.json"), /outside the job's folders/);
     assert.equal(fs.readFileSync(path.join(job, "victim.txt"), "utf8"), "keep me");
   });

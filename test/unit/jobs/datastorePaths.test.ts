@@ -4,8 +4,14 @@ import { jobArtifactsPath, joinDatastorePath, parseDatastoreUri } from "../../..
 
 describe("datastore paths of job outputs", () => {
   it("reads the short, the long and the paths-less forms", () => {
-    assert.deepEqual(parseDatastoreUri("azureml://datastores/workspaceblobstore/paths/azureml/job-1/model/"), { datastore: "workspaceblobstore", path: "azureml/job-1/model" });
-    assert.deepEqual(parseDatastoreUri("azureml://subscriptions/s/resourcegroups/rg/workspaces/w/datastores/ds/paths/a/b.json"), { datastore: "ds", path: "a/b.json" });
+    assert.deepEqual(parseDatastoreUri("azureml://datastores/workspaceblobstore/paths/azureml/job-1/model/"), {
+      datastore: "workspaceblobstore",
+      path: "azureml/job-1/model",
+    });
+    assert.deepEqual(parseDatastoreUri("azureml://subscriptions/s/resourcegroups/rg/workspaces/w/datastores/ds/paths/a/b.json"), {
+      datastore: "ds",
+      path: "a/b.json",
+    });
     assert.deepEqual(parseDatastoreUri("azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.job-1"), jobArtifactsPath("job-1"));
   });
 
@@ -17,6 +23,9 @@ describe("datastore paths of job outputs", () => {
   });
 
   it("joins a relative path under a folder", () => {
-    assert.deepEqual(joinDatastorePath(jobArtifactsPath("j"), "./outputs//metrics.json"), { datastore: "workspaceartifactstore", path: "ExperimentRun/dcid.j/outputs/metrics.json" });
+    assert.deepEqual(joinDatastorePath(jobArtifactsPath("j"), "./outputs//metrics.json"), {
+      datastore: "workspaceartifactstore",
+      path: "ExperimentRun/dcid.j/outputs/metrics.json",
+    });
   });
 });

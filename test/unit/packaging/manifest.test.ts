@@ -43,7 +43,11 @@ describe("vss-extension.json", () => {
       assert.deepEqual(contribution.targets, ["ms.vss-distributed-task.tasks"], contribution.id);
     }
     const ids = manifest.contributions.map((contribution) => contribution.id);
-    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], "duplicate contribution ids");
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+      "duplicate contribution ids",
+    );
   });
 
   it("ships a folder per task and only files that exist besides", () => {

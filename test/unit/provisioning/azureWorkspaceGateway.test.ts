@@ -45,7 +45,10 @@ describe("AzureWorkspaceGateway: what it sends to ARM", function () {
       const name = request.url.pathname.split("/").pop() ?? "";
       const vmPriority = name.startsWith("spot") ? "LowPriority" : "Dedicated";
       const properties = { vmSize: "STANDARD_DS2_V2", vmPriority, scaleSettings: { minNodeCount: 0, maxNodeCount: 3, nodeIdleTimeBeforeScaleDown: "PT5M" } };
-      return { status: 200, body: { id: request.url.pathname, name, location: "westeurope", properties: { computeType: "AmlCompute", provisioningState: "Succeeded", properties } } };
+      return {
+        status: 200,
+        body: { id: request.url.pathname, name, location: "westeurope", properties: { computeType: "AmlCompute", provisioningState: "Succeeded", properties } },
+      };
     });
     gateway = new AzureWorkspaceGateway({
       credential,
@@ -104,6 +107,9 @@ describe("AzureWorkspaceGateway: what it sends to ARM", function () {
     const steady = await gateway.getCompute("rg-mlops-dev", "amlmlopsdev01", "steady-cpu");
     assert.deepEqual([spot?.tier, spot?.size, spot?.maxInstances, spot?.idleSecondsBeforeScaleDown], ["low_priority", "STANDARD_DS2_V2", 3, 300]);
     assert.equal(steady?.tier, "dedicated");
-    assert.ok(server.requests.every((request) => request.url.pathname.startsWith(workspacePath)), "a request outside the workspace");
+    assert.ok(
+      server.requests.every((request) => request.url.pathname.startsWith(workspacePath)),
+      "a request outside the workspace",
+    );
   });
 });

@@ -36,9 +36,15 @@ describe("Provisioning states and waiting for another operation", () => {
   it("knows a conflict with a running operation from other conflicts, also inside our own errors", () => {
     assert.equal(busyConflictCode(busyError()), "AnotherOperationInProgress");
     assert.equal(busyConflictCode(new AzureOperationError("Creating x", busyError())), "AnotherOperationInProgress");
-    assert.equal(busyConflictCode(busyError("Conflict", "Conflict of operation, another operation on same entity is already running in workspace ws.")), "Conflict");
+    assert.equal(
+      busyConflictCode(busyError("Conflict", "Conflict of operation, another operation on same entity is already running in workspace ws.")),
+      "Conflict",
+    );
     assert.equal(busyConflictCode(busyError("InvalidResourceLocation", "The resource 'x' already exists in location 'eastus'.")), undefined);
-    assert.equal(busyConflictCode(Object.assign(new Error("Another operation is in progress."), { statusCode: 400, code: "AnotherOperationInProgress" })), undefined);
+    assert.equal(
+      busyConflictCode(Object.assign(new Error("Another operation is in progress."), { statusCode: 400, code: "AnotherOperationInProgress" })),
+      undefined,
+    );
     assert.equal(busyConflictCode("409"), undefined);
   });
 
@@ -46,9 +52,14 @@ describe("Provisioning states and waiting for another operation", () => {
     const lines: string[] = [];
     const waiter = new ResourceWaiter((line) => lines.push(line), fakeClock(600));
     const states = ["Creating", "ResolvingDNS", "Succeeded"];
-    const settled = await waiter.untilSettled("Storage account 'sa1'", { provisioningState: "Creating" }, () => Promise.resolve({ provisioningState: states.shift() }));
+    const settled = await waiter.untilSettled("Storage account 'sa1'", { provisioningState: "Creating" }, () =>
+      Promise.resolve({ provisioningState: states.shift() }),
+    );
     assert.deepEqual(settled, { provisioningState: "Succeeded" });
-    assert.deepEqual(lines, ["Storage account 'sa1' is Creating; waiting up to 10 min for that operation to finish.", "Storage account 'sa1' is now Succeeded."]);
+    assert.deepEqual(lines, [
+      "Storage account 'sa1' is Creating; waiting up to 10 min for that operation to finish.",
+      "Storage account 'sa1' is now Succeeded.",
+    ]);
   });
 
   it("does not read again what is settled or absent", async () => {
@@ -63,9 +74,16 @@ describe("Provisioning states and waiting for another operation", () => {
     const waiter = new ResourceWaiter(() => undefined, clock);
     await assert.rejects(
       waiter.untilSettled("Container registry 'cr1'", { provisioningState: "Creating" }, () => Promise.resolve({ provisioningState: "Updating" })),
-      { message: "Container registry 'cr1' is still Updating after 1 min; wait for its operation to finish (Azure portal, activity log), then run the task again." },
+      {
+        message:
+          "Container registry 'cr1' is still Updating after 1 min; wait for its operation to finish (Azure portal, activity log), then run the task again.",
+      },
     );
-    assert.equal(clock.slept.reduce((sum, ms) => sum + ms, 0), 60_000, "waits exactly its bound, no more");
+    assert.equal(
+      clock.slept.reduce((sum, ms) => sum + ms, 0),
+      60_000,
+      "waits exactly its bound, no more",
+    );
   });
 
   it("retries a change refused because another operation runs, once that operation ends", async () => {
@@ -86,7 +104,11 @@ describe("Provisioning states and waiting for another operation", () => {
     const waiter = new ResourceWaiter(() => undefined, fakeClock(30));
     let attempts = 0;
     await assert.rejects(
-      waiter.retryingBusy("x", () => (attempts++, Promise.reject(busyError())), () => Promise.resolve(undefined)),
+      waiter.retryingBusy(
+        "x",
+        () => (attempts++, Promise.reject(busyError())),
+        () => Promise.resolve(undefined),
+      ),
       { code: "AnotherOperationInProgress" },
     );
     assert.ok(attempts > 1 && attempts < 10, `attempts: ${attempts}`);
@@ -95,7 +117,13 @@ describe("Provisioning states and waiting for another operation", () => {
   it("does not retry other failures", async () => {
     const waiter = new ResourceWaiter(() => undefined, fakeClock(600));
     let attempts = 0;
-    await assert.rejects(waiter.retryingBusy("x", () => (attempts++, Promise.reject(Object.assign(new Error("no"), { statusCode: 500 }))), () => Promise.resolve(undefined)));
+    await assert.rejects(
+      waiter.retryingBusy(
+        "x",
+        () => (attempts++, Promise.reject(Object.assign(new Error("no"), { statusCode: 500 }))),
+        () => Promise.resolve(undefined),
+      ),
+    );
     assert.equal(attempts, 1);
   });
 });

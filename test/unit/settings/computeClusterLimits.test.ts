@@ -49,7 +49,12 @@ describe("compute cluster limits", () => {
 
   it("refuses a YAML bomb at once, naming the input", () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let level = 1; level < 9; level++) lines.push(`${"abcdefghij"[level]}: &${"abcdefghij"[level]} [${Array(9).fill(`*${"abcdefghij"[level - 1]}`).join(",")}]`);
+    for (let level = 1; level < 9; level++)
+      lines.push(
+        `${"abcdefghij"[level]}: &${"abcdefghij"[level]} [${Array(9)
+          .fill(`*${"abcdefghij"[level - 1]}`)
+          .join(",")}]`,
+      );
     assert.match(refusal(lines.join("\n")), /^Input 'computeClusters' line \d+ is refused: its aliases \(\*name\) expand to more than 1,000,000 values/);
   });
 

@@ -8,13 +8,28 @@ describe("compute cluster YAML", () => {
       "- name: cpu-cluster\n  size: Standard_DS3_v2\n  min_instances: 1\n  max_instances: 4\n  idle_time_before_scale_down: 300\n  tier: low_priority\n- name: gpu\n",
       "input",
     );
-    assert.deepEqual(
-      clusters,
-      [
-        { name: "cpu-cluster", size: "Standard_DS3_v2", minInstances: 1, maxInstances: 4, idleSecondsBeforeScaleDown: 300, tier: "low_priority", description: undefined, source: "input item 1" },
-        { name: "gpu", size: "Standard_DS3_v2", minInstances: 0, maxInstances: 4, idleSecondsBeforeScaleDown: 120, tier: "dedicated", description: undefined, source: "input item 2" },
-      ],
-    );
+    assert.deepEqual(clusters, [
+      {
+        name: "cpu-cluster",
+        size: "Standard_DS3_v2",
+        minInstances: 1,
+        maxInstances: 4,
+        idleSecondsBeforeScaleDown: 300,
+        tier: "low_priority",
+        description: undefined,
+        source: "input item 1",
+      },
+      {
+        name: "gpu",
+        size: "Standard_DS3_v2",
+        minInstances: 0,
+        maxInstances: 4,
+        idleSecondsBeforeScaleDown: 120,
+        tier: "dedicated",
+        description: undefined,
+        source: "input item 2",
+      },
+    ]);
   });
 
   it("accepts a single cluster, a compute_clusters list, and an empty document", () => {
@@ -39,7 +54,10 @@ describe("compute cluster YAML", () => {
   ];
   for (const [yamlText, message] of refusals) {
     it(`refuses ${JSON.stringify(yamlText)}`, () => {
-      assert.throws(() => parseComputeClusters(yamlText, "Input 'computeClusters'"), (error: unknown) => error instanceof InputError && message.test(error.message));
+      assert.throws(
+        () => parseComputeClusters(yamlText, "Input 'computeClusters'"),
+        (error: unknown) => error instanceof InputError && message.test(error.message),
+      );
     });
   }
 

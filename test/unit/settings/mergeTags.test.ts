@@ -21,7 +21,8 @@ describe("tags merged onto an existing resource", () => {
     assert.throws(
       () => mergeTags(manyTags(45, "old"), manyTags(6, "new"), "Workspace 'w'"),
       (error: unknown) =>
-        error instanceof InputError && /^Workspace 'w' already has 45 tags; with those of input 'tags' it would have 51, and Azure takes at most 50/.test(error.message),
+        error instanceof InputError &&
+        /^Workspace 'w' already has 45 tags; with those of input 'tags' it would have 51, and Azure takes at most 50/.test(error.message),
     );
   });
 

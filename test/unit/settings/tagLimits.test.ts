@@ -19,7 +19,15 @@ function refusal(text: string, options = {}): string {
 
 describe("tag limits", () => {
   it("takes 50 tags and refuses the 51st", () => {
-    assert.equal(Object.keys(parseTags(lines(tagLimits.count, (i) => `t${i}=v`), "tags")).length, 50);
+    assert.equal(
+      Object.keys(
+        parseTags(
+          lines(tagLimits.count, (i) => `t${i}=v`),
+          "tags",
+        ),
+      ).length,
+      50,
+    );
     assert.equal(refusal(lines(51, (i) => `t${i}=v`)), "Input 'tags' gives more than 50 tags (line 51); Azure takes at most 50 per resource.");
   });
 

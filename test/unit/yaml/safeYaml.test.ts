@@ -9,7 +9,11 @@ const input: YamlOrigin = { name: "Input 'computeClusters'", positions: "input" 
 function yamlBomb(levels: number, width = 9): string {
   const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(", ")}]`];
   for (let level = 1; level < levels; level++) {
-    lines.push(`l${level}: &l${level} [${Array(width).fill(`*l${level - 1}`).join(", ")}]`);
+    lines.push(
+      `l${level}: &l${level} [${Array(width)
+        .fill(`*l${level - 1}`)
+        .join(", ")}]`,
+    );
   }
   return lines.join("\n");
 }
@@ -32,7 +36,10 @@ describe("the YAML loader's limits", () => {
   });
 
   it("refuses a bomb in an input the same way", () => {
-    assert.match(refusal(() => loadYaml(yamlBomb(9), input)), /^Input 'computeClusters' line \d+ is refused: its aliases/);
+    assert.match(
+      refusal(() => loadYaml(yamlBomb(9), input)),
+      /^Input 'computeClusters' line \d+ is refused: its aliases/,
+    );
   });
 
   it("refuses a bomb hidden in merge keys", () => {
@@ -41,7 +48,10 @@ describe("the YAML loader's limits", () => {
       const aliases = Array.from({ length: 10 }, (_, index) => `x${index}: *a${level - 1}`).join(", ");
       lines.push(`a${level}: &a${level} {${aliases}}`);
     }
-    assert.match(refusal(() => loadYaml(lines.join("\n"), file)), /expand to more than/);
+    assert.match(
+      refusal(() => loadYaml(lines.join("\n"), file)),
+      /expand to more than/,
+    );
   });
 
   it("takes a document just under the expansion limit and counts what it expands to", () => {
@@ -52,31 +62,49 @@ describe("the YAML loader's limits", () => {
 
   it("refuses more aliases than the limit, even when they expand to little", () => {
     const lines = ["a: &a 1", "list:", ...Array.from({ length: defaultYamlLimits.maxAliases + 1 }, () => "  - *a")];
-    assert.match(refusal(() => loadYaml(lines.join("\n"), file)), new RegExp(`holds more than ${defaultYamlLimits.maxAliases} aliases`));
+    assert.match(
+      refusal(() => loadYaml(lines.join("\n"), file)),
+      new RegExp(`holds more than ${defaultYamlLimits.maxAliases} aliases`),
+    );
     const atLimit = ["a: &a 1", "list:", ...Array.from({ length: defaultYamlLimits.maxAliases }, () => "  - *a")];
     assert.equal(loadYaml(atLimit.join("\n"), file).documents.length, 1);
   });
 
   it("refuses nesting deeper than the limit, written out or through aliases", () => {
     const deep = "[".repeat(defaultYamlLimits.maxDepth + 1) + "]".repeat(defaultYamlLimits.maxDepth + 1);
-    assert.match(refusal(() => loadYaml(deep, input)), /nests mappings and lists deeper than 64 levels/);
+    assert.match(
+      refusal(() => loadYaml(deep, input)),
+      /nests mappings and lists deeper than 64 levels/,
+    );
     const chained = ["a0: &a0 [1]", ...Array.from({ length: 70 }, (_, index) => `a${index + 1}: &a${index + 1} [*a${index}]`)];
-    assert.match(refusal(() => loadYaml(chained.join("\n"), input)), /with its aliases \(\*name\) followed, it nests deeper than 64 levels/);
+    assert.match(
+      refusal(() => loadYaml(chained.join("\n"), input)),
+      /with its aliases \(\*name\) followed, it nests deeper than 64 levels/,
+    );
     const fine = "[".repeat(defaultYamlLimits.maxDepth - 1) + "]".repeat(defaultYamlLimits.maxDepth - 1);
     assert.equal(loadYaml(fine, input).documents.length, 1);
   });
 
   it("refuses a text longer than the limit, and takes one at the limit", () => {
     const padding = "# " + "x".repeat(defaultYamlLimits.maxCharacters);
-    assert.match(refusal(() => loadYaml(`a: 1\n${padding}`, file)), /characters long; the task reads YAML of at most 1,048,576/);
+    assert.match(
+      refusal(() => loadYaml(`a: 1\n${padding}`, file)),
+      /characters long; the task reads YAML of at most 1,048,576/,
+    );
     const atLimit = "a: 1\n#" + "x".repeat(defaultYamlLimits.maxCharacters - 6);
     assert.equal(atLimit.length, defaultYamlLimits.maxCharacters);
     assert.deepEqual(loadYaml(atLimit, file).documents, [{ a: 1 }]);
   });
 
   it("refuses an alias inside its own anchor, which would make a loop", () => {
-    assert.match(refusal(() => loadYaml("a: &a [1, *a]", file)), /^The configuration file \/w\/c\.yml:1 is refused: the alias \*a points into its own anchor &a, a loop\.$/);
-    assert.match(refusal(() => loadYaml("x: 1\na: &a\n  b:\n    c: *a\n", input)), /^Input 'computeClusters' line 4 is refused: the alias \*a points into its own anchor &a/);
+    assert.match(
+      refusal(() => loadYaml("a: &a [1, *a]", file)),
+      /^The configuration file \/w\/c\.yml:1 is refused: the alias \*a points into its own anchor &a, a loop\.$/,
+    );
+    assert.match(
+      refusal(() => loadYaml("x: 1\na: &a\n  b:\n    c: *a\n", input)),
+      /^Input 'computeClusters' line 4 is refused: the alias \*a points into its own anchor &a/,
+    );
     // An anchor defined again inside: the alias means the newer, finished one.
     assert.deepEqual(loadYaml("a: &a [&a 1, *a]", file).documents, [{ a: [1, 1] }]);
   });
@@ -88,7 +116,10 @@ describe("the YAML loader's limits", () => {
   });
 
   it("reports a syntax error with the position in the origin's form, never quoting the source", () => {
-    assert.match(refusal(() => loadYaml("a: 1\nb: [FkUnclosed", file)), /^The configuration file \/w\/c\.yml:\d+ \(column \d+\) is not valid YAML: /);
+    assert.match(
+      refusal(() => loadYaml("a: 1\nb: [FkUnclosed", file)),
+      /^The configuration file \/w\/c\.yml:\d+ \(column \d+\) is not valid YAML: /,
+    );
     const message = refusal(() => loadYaml("a: 1\nb: [FkUnclosed", input));
     assert.match(message, /^Input 'computeClusters' line \d+ is not valid YAML: /);
     assert.doesNotMatch(message, /FkUnclosed/);

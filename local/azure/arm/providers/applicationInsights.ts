@@ -18,7 +18,11 @@ function componentId(context: ArmRequestContext): string {
 function checkWorkspace(services: ArmServices, workspaceResourceId: string): void {
   const workspace = services.store.get(workspaceResourceId);
   if (!workspace || workspace.type.toLowerCase() !== "microsoft.operationalinsights/workspaces") {
-    throw new ArmError(400, "BadRequest", `Workspace resource '${workspaceResourceId}' was not found or is not a Log Analytics workspace. WorkspaceResourceId must be the resource id of an existing Log Analytics workspace.`);
+    throw new ArmError(
+      400,
+      "BadRequest",
+      `Workspace resource '${workspaceResourceId}' was not found or is not a Log Analytics workspace. WorkspaceResourceId must be the resource id of an existing Log Analytics workspace.`,
+    );
   }
 }
 
@@ -67,13 +71,30 @@ export function applicationInsightsRoutes(services: ArmServices): ArmRoute[] {
       TenantId: context.params.subscriptionId,
       provisioningState: "Succeeded",
     };
-    const resourceBody: JsonObject = { id, name: context.params.resourceName, type: "microsoft.insights/components", location, tags: tagsOf(body) ?? {}, kind, etag: `"${randomUUID()}"`, properties };
+    const resourceBody: JsonObject = {
+      id,
+      name: context.params.resourceName,
+      type: "microsoft.insights/components",
+      location,
+      tags: tagsOf(body) ?? {},
+      kind,
+      etag: `"${randomUUID()}"`,
+      properties,
+    };
     store.put(newStoredResource(context, id, resourceType, resourceBody, { instrumentationKey }));
     return { status: 200, body: resourceBody };
   };
 
   return [
-    defineRoute({ operationId: "Components_CreateOrUpdate", method: "PUT", template: componentTemplate, apiVersions, resourceType, action: "Microsoft.Insights/components/write", handler: createOrUpdate }),
+    defineRoute({
+      operationId: "Components_CreateOrUpdate",
+      method: "PUT",
+      template: componentTemplate,
+      apiVersions,
+      resourceType,
+      action: "Microsoft.Insights/components/write",
+      handler: createOrUpdate,
+    }),
     defineRoute({
       operationId: "Components_Get",
       method: "GET",

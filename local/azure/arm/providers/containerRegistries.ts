@@ -4,7 +4,17 @@ import { ArmError } from "../armErrors";
 import { ArmServices } from "../armServices";
 import { isJsonObject, JsonObject, jsonText } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../resourceHelpers";
+import {
+  newStoredResource,
+  propertiesOf,
+  requireBody,
+  requireLocation,
+  resourceNotFound,
+  systemData,
+  tagsOf,
+  touch,
+  withProvisioningState,
+} from "../resourceHelpers";
 import { defineDeletion, defineProvisioning, findByGlobalName, needsReprovisioning } from "../provisioning";
 
 const apiVersions = ["2023-07-01"];
@@ -39,7 +49,8 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
 
   const create = (context: ArmRequestContext): ArmResult => {
     const name = context.params.registryName;
-    if (!isValidRegistryName(name)) throw new ArmError(400, "InvalidRegistryName", "Registry name must be 5-50 characters and contain only alphanumeric characters.");
+    if (!isValidRegistryName(name))
+      throw new ArmError(400, "InvalidRegistryName", "Registry name must be 5-50 characters and contain only alphanumeric characters.");
     const body = requireBody(context);
     const location = requireLocation(body, resourceType);
     const skuName = isJsonObject(body.sku) && typeof body.sku.name === "string" ? body.sku.name : "";
@@ -47,7 +58,11 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
     const id = registryId(context);
     const elsewhere = findByGlobalName(services, resourceType, name);
     if (elsewhere && elsewhere.id.toLowerCase() !== id.toLowerCase()) {
-      throw new ArmError(409, "AlreadyInUse", `The registry DNS name ${name.toLowerCase()}.azurecr.io is already in use. You can check if the name is already claimed using following API: https://docs.microsoft.com/en-us/rest/api/containerregistry/registries/checknameavailability`);
+      throw new ArmError(
+        409,
+        "AlreadyInUse",
+        `The registry DNS name ${name.toLowerCase()}.azurecr.io is already in use. You can check if the name is already claimed using following API: https://docs.microsoft.com/en-us/rest/api/containerregistry/registries/checknameavailability`,
+      );
     }
     const requested = isJsonObject(body.properties) ? body.properties : {};
     const existing = store.get(id);
@@ -59,9 +74,20 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
       if (tags) updated.body.tags = tags;
       if (needsReprovisioning(existing)) {
         store.put(withProvisioningState(updated, "Updating"));
-        const operation = operations.start({ context, resourceId: id, kind: "update", completion: creation, providerNamespace: "Microsoft.ContainerRegistry", location });
+        const operation = operations.start({
+          context,
+          resourceId: id,
+          kind: "update",
+          completion: creation,
+          providerNamespace: "Microsoft.ContainerRegistry",
+          location,
+        });
         const again = store.get(id);
-        return { status: 200, body: again ? view(again) : updated.body, headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] } };
+        return {
+          status: 200,
+          body: again ? view(again) : updated.body,
+          headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
+        };
       }
       store.put(updated);
       return { status: 200, body: view(updated) };
@@ -91,9 +117,20 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
     const resourceBody: JsonObject = { sku: { name: skuName, tier: skuName }, id, name, type: resourceType, location, tags: tagsOf(body) ?? {}, properties };
     const passwords = [randomBytes(32).toString("base64"), randomBytes(32).toString("base64")];
     store.put(newStoredResource(context, id, resourceType, resourceBody, { passwords }));
-    const operation = operations.start({ context, resourceId: id, kind: "create", completion: creation, providerNamespace: "Microsoft.ContainerRegistry", location });
+    const operation = operations.start({
+      context,
+      resourceId: id,
+      kind: "create",
+      completion: creation,
+      providerNamespace: "Microsoft.ContainerRegistry",
+      location,
+    });
     const created = store.get(id);
-    return { status: 201, body: created ? view(created) : resourceBody, headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] } };
+    return {
+      status: 201,
+      body: created ? view(created) : resourceBody,
+      headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
+    };
   };
 
   return [
@@ -108,12 +145,25 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
       handler: (context): ArmResult => {
         const body = requireBody(context);
         const name = typeof body.name === "string" ? body.name : "";
-        if (!isValidRegistryName(name)) return { status: 200, body: { nameAvailable: false, reason: "Invalid", message: "Registry name must be 5-50 characters and contain only alphanumeric characters." } };
-        if (findByGlobalName(services, resourceType, name)) return { status: 200, body: { nameAvailable: false, reason: "AlreadyExists", message: `The registry ${name} is already in use.` } };
+        if (!isValidRegistryName(name))
+          return {
+            status: 200,
+            body: { nameAvailable: false, reason: "Invalid", message: "Registry name must be 5-50 characters and contain only alphanumeric characters." },
+          };
+        if (findByGlobalName(services, resourceType, name))
+          return { status: 200, body: { nameAvailable: false, reason: "AlreadyExists", message: `The registry ${name} is already in use.` } };
         return { status: 200, body: { nameAvailable: true } };
       },
     }),
-    defineRoute({ operationId: "Registries_Create", method: "PUT", template: registryTemplate, apiVersions, resourceType, action: "Microsoft.ContainerRegistry/registries/write", handler: create }),
+    defineRoute({
+      operationId: "Registries_Create",
+      method: "PUT",
+      template: registryTemplate,
+      apiVersions,
+      resourceType,
+      action: "Microsoft.ContainerRegistry/registries/write",
+      handler: create,
+    }),
     defineRoute({
       operationId: "Registries_Get",
       method: "GET",
@@ -135,7 +185,14 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
         if (!registry) return { status: 204 };
         operations.refuseWhileRunning(registry.id);
         store.put({ ...registry, body: { ...registry.body, properties: { ...propertiesOf(registry.body), provisioningState: "Deleting" } } });
-        const operation = operations.start({ context, resourceId: registry.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.ContainerRegistry", location: jsonText(registry.body.location) });
+        const operation = operations.start({
+          context,
+          resourceId: registry.id,
+          kind: "delete",
+          completion: deletion,
+          providerNamespace: "Microsoft.ContainerRegistry",
+          location: jsonText(registry.body.location),
+        });
         return { status: 202, headers: operations.locationHeaders(operation) };
       },
     }),
@@ -153,7 +210,13 @@ export function containerRegistryRoutes(services: ArmServices): ArmRoute[] {
           throw new ArmError(400, "AdminUserDisabled", `Admin user is disabled for registry '${context.params.registryName}'.`);
         }
         const passwords = Array.isArray(registry.secrets.passwords) ? registry.secrets.passwords.map(String) : [];
-        return { status: 200, body: { username: jsonText(registry.body.name), passwords: passwords.map((value, index) => ({ name: index === 0 ? "password" : "password2", value })) } };
+        return {
+          status: 200,
+          body: {
+            username: jsonText(registry.body.name),
+            passwords: passwords.map((value, index) => ({ name: index === 0 ? "password" : "password2", value })),
+          },
+        };
       },
     }),
   ];

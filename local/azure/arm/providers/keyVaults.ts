@@ -62,7 +62,11 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
     const requested = isJsonObject(body.properties) ? body.properties : {};
     const tenantId = typeof requested.tenantId === "string" ? requested.tenantId : "";
     if (tenantId.toLowerCase() !== directory.state.tenantId.toLowerCase()) {
-      throw new ArmError(400, "BadRequest", `The tenant '${tenantId}' of the vault does not match the tenant '${directory.state.tenantId}' of subscription '${context.params.subscriptionId}'.`);
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `The tenant '${tenantId}' of the vault does not match the tenant '${directory.state.tenantId}' of subscription '${context.params.subscriptionId}'.`,
+      );
     }
     const id = vaultId(context);
     const existing = store.get(id);
@@ -73,7 +77,10 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
       const updated = touch(existing, context);
       // createMode says how to create; it is not a property the vault keeps.
       const settable = withoutKey(requested, "createMode");
-      updated.body = { ...existing.body, properties: { ...propertiesOf(existing.body), ...settable, provisioningState: propertiesOf(existing.body).provisioningState ?? "Succeeded" } };
+      updated.body = {
+        ...existing.body,
+        properties: { ...propertiesOf(existing.body), ...settable, provisioningState: propertiesOf(existing.body).provisioningState ?? "Succeeded" },
+      };
       const tags = tagsOf(body);
       if (tags) updated.body.tags = tags;
       store.put(updated);
@@ -82,7 +89,11 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
 
     const deleted = deletedVault(name);
     if (deleted && requested.createMode !== "recover") {
-      throw new ArmError(409, "ConflictError", `A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.`);
+      throw new ArmError(
+        409,
+        "ConflictError",
+        `A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.`,
+      );
     }
     if (deleted) store.delete(deleted.id);
 
@@ -127,7 +138,15 @@ export function keyVaultRoutes(services: ArmServices): ArmRoute[] {
         return { status: 200, body: { nameAvailable: true } };
       },
     }),
-    defineRoute({ operationId: "Vaults_CreateOrUpdate", method: "PUT", template: vaultTemplate, apiVersions, resourceType, action: "Microsoft.KeyVault/vaults/write", handler: createOrUpdate }),
+    defineRoute({
+      operationId: "Vaults_CreateOrUpdate",
+      method: "PUT",
+      template: vaultTemplate,
+      apiVersions,
+      resourceType,
+      action: "Microsoft.KeyVault/vaults/write",
+      handler: createOrUpdate,
+    }),
     defineRoute({
       operationId: "Vaults_Get",
       method: "GET",

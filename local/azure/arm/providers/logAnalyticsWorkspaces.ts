@@ -4,12 +4,23 @@ import { armErrors } from "../armErrors";
 import { ArmServices } from "../armServices";
 import { isJsonObject, JsonObject, jsonText } from "../../state/json";
 import { StoredResource } from "../../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../resourceHelpers";
+import {
+  newStoredResource,
+  propertiesOf,
+  requireBody,
+  requireLocation,
+  resourceNotFound,
+  systemData,
+  tagsOf,
+  touch,
+  withProvisioningState,
+} from "../resourceHelpers";
 import { defineDeletion, defineProvisioning, needsReprovisioning } from "../provisioning";
 
 const apiVersions = ["2022-10-01"];
 const resourceType = "Microsoft.OperationalInsights/workspaces";
-const workspaceTemplate = "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}";
+const workspaceTemplate =
+  "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}";
 const creation = "logAnalyticsWorkspaces.create";
 const deletion = "logAnalyticsWorkspaces.delete";
 
@@ -40,7 +51,8 @@ export function logAnalyticsWorkspaceRoutes(services: ArmServices): ArmRoute[] {
     const existing = store.get(id);
     const now = new Date().toISOString();
     if (existing) {
-      if (existing.body.location !== location) throw armErrors.invalidResourceLocation(context.params.workspaceName, jsonText(existing.body.location), location);
+      if (existing.body.location !== location)
+        throw armErrors.invalidResourceLocation(context.params.workspaceName, jsonText(existing.body.location), location);
       operations.refuseWhileRunning(existing.id);
       const updated = touch(existing, context);
       updated.body = { ...existing.body, properties: { ...propertiesOf(existing.body), ...requested, modifiedDate: now } };
@@ -82,7 +94,15 @@ export function logAnalyticsWorkspaceRoutes(services: ArmServices): ArmRoute[] {
   };
 
   return [
-    defineRoute({ operationId: "Workspaces_CreateOrUpdate", method: "PUT", template: workspaceTemplate, apiVersions, resourceType, action: "Microsoft.OperationalInsights/workspaces/write", handler: createOrUpdate }),
+    defineRoute({
+      operationId: "Workspaces_CreateOrUpdate",
+      method: "PUT",
+      template: workspaceTemplate,
+      apiVersions,
+      resourceType,
+      action: "Microsoft.OperationalInsights/workspaces/write",
+      handler: createOrUpdate,
+    }),
     defineRoute({
       operationId: "Workspaces_Get",
       method: "GET",

@@ -74,7 +74,11 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
 
     if (existing) {
       if (existing.body.location !== location) {
-        throw new ArmError(409, "InvalidResourceLocation", `The resource '${name}' already exists in location '${jsonText(existing.body.location)}' in resource group '${context.params.resourceGroupName}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
+        throw new ArmError(
+          409,
+          "InvalidResourceLocation",
+          `The resource '${name}' already exists in location '${jsonText(existing.body.location)}' in resource group '${context.params.resourceGroupName}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`,
+        );
       }
       const running = store.inProgressOperationFor(existing.id);
       // Storage treats a repeated create as the same request: the caller joins the running operation.
@@ -145,12 +149,22 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
       handler: (context): ArmResult => {
         const body = requireBody(context);
         const name = typeof body.name === "string" ? body.name : "";
-        if (!isValidStorageAccountName(name)) return { status: 200, body: { nameAvailable: false, reason: "AccountNameInvalid", message: invalidNameMessage(name) } };
-        if (findByGlobalName(services, resourceType, name)) return { status: 200, body: { nameAvailable: false, reason: "AlreadyExists", message: takenMessage(name) } };
+        if (!isValidStorageAccountName(name))
+          return { status: 200, body: { nameAvailable: false, reason: "AccountNameInvalid", message: invalidNameMessage(name) } };
+        if (findByGlobalName(services, resourceType, name))
+          return { status: 200, body: { nameAvailable: false, reason: "AlreadyExists", message: takenMessage(name) } };
         return { status: 200, body: { nameAvailable: true } };
       },
     }),
-    defineRoute({ operationId: "StorageAccounts_Create", method: "PUT", template: accountTemplate, apiVersions, resourceType, action: "Microsoft.Storage/storageAccounts/write", handler: create }),
+    defineRoute({
+      operationId: "StorageAccounts_Create",
+      method: "PUT",
+      template: accountTemplate,
+      apiVersions,
+      resourceType,
+      action: "Microsoft.Storage/storageAccounts/write",
+      handler: create,
+    }),
     defineRoute({
       operationId: "StorageAccounts_GetProperties",
       method: "GET",
@@ -205,7 +219,9 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
         const created = jsonText(propertiesOf(account.body).creationTime ?? account.createdAt);
         return {
           status: 200,
-          body: { keys: storageAccountKeys(account).map((value, index) => ({ creationTime: created, keyName: `key${index + 1}`, value, permissions: "Full" })) },
+          body: {
+            keys: storageAccountKeys(account).map((value, index) => ({ creationTime: created, keyName: `key${index + 1}`, value, permissions: "Full" })),
+          },
         };
       },
     }),
@@ -217,7 +233,15 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
       resourceType,
       action: readAction,
       scope: "resourceGroup",
-      handler: (context) => ({ status: 200, body: { value: store.under(resourceGroupId(context.params)).filter((resource) => resource.type === resourceType).map((resource) => resource.body) } }),
+      handler: (context) => ({
+        status: 200,
+        body: {
+          value: store
+            .under(resourceGroupId(context.params))
+            .filter((resource) => resource.type === resourceType)
+            .map((resource) => resource.body),
+        },
+      }),
     }),
     defineRoute({
       operationId: "StorageAccounts_List",
@@ -230,7 +254,12 @@ export function storageAccountRoutes(services: ArmServices): ArmRoute[] {
       authorize: () => true,
       handler: (context) => ({
         status: 200,
-        body: { value: store.ofType(resourceType).filter((resource) => isAuthorized(context.principal, readAction, resource.id)).map((resource) => resource.body) },
+        body: {
+          value: store
+            .ofType(resourceType)
+            .filter((resource) => isAuthorized(context.principal, readAction, resource.id))
+            .map((resource) => resource.body),
+        },
       }),
     }),
   ];

@@ -16,7 +16,6 @@ import { checkPathInOutput, checkReferenceName } from "../source/jobOutputPath";
 import { capitalized } from "../text/sentence";
 import { lastJobNameVariable } from "../../../common/src/jobs/lastJobName";
 
-
 export const modelTypes: readonly ModelType[] = ["custom_model", "mlflow_model", "triton_model"];
 
 /** Where the model's files are, as the inputs give it. */

@@ -69,7 +69,7 @@ function inputsOf(job: CommandJobSpec, uris: Record<string, string>): Record<str
     inputs[name] =
       input.kind === "literal"
         ? { jobInputType: "literal", value: String(input.value) }
-        : ({ jobInputType: input.type, uri: uris[name], mode: inputModes[input.mode] });
+        : { jobInputType: input.type, uri: uris[name], mode: inputModes[input.mode] };
   }
   return inputs;
 }

@@ -245,7 +245,13 @@ export class AzureWorkspaceGateway implements WorkspaceGateway {
     return compute && toComputeState(compute, this.computeId(resourceGroup, workspace, name), name);
   }
 
-  async createCompute(resourceGroup: string, workspace: string, spec: ComputeClusterSpec, location: string, tags: Record<string, string>): Promise<ComputeState> {
+  async createCompute(
+    resourceGroup: string,
+    workspace: string,
+    spec: ComputeClusterSpec,
+    location: string,
+    tags: Record<string, string>,
+  ): Promise<ComputeState> {
     const compute = await this.machineLearning.computeOperations.beginCreateOrUpdateAndWait(resourceGroup, workspace, spec.name, {
       location,
       tags,

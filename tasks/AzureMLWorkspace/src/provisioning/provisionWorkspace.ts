@@ -147,9 +147,7 @@ async function convergeWorkspaceProperties({ settings, azure, waiter, report }: 
       ),
     () => describing(`Reading workspace '${workspace.name}'`, () => azure.getWorkspace(resourceGroup, workspace.name)),
   );
-  const changed = [descriptionDiffers ? "description" : "", missingTags.length ? `tags ${missingTags.join(", ")}` : ""]
-    .filter(Boolean)
-    .join(", ");
+  const changed = [descriptionDiffers ? "description" : "", missingTags.length ? `tags ${missingTags.join(", ")}` : ""].filter(Boolean).join(", ");
   report.outcome({ label: label("workspace"), name: updated.name, id: updated.id, outcome: "updated", note: changed });
   return updated;
 }
@@ -257,7 +255,11 @@ async function createDependencies(
   return ids;
 }
 
-async function convergeComputeCluster({ settings, azure, waiter, report }: ProvisioningRun, workspace: WorkspaceState, cluster: ComputeClusterSpec): Promise<void> {
+async function convergeComputeCluster(
+  { settings, azure, waiter, report }: ProvisioningRun,
+  workspace: WorkspaceState,
+  cluster: ComputeClusterSpec,
+): Promise<void> {
   const resourceGroup = settings.environment.resourceGroup.value;
   const what = `compute cluster '${cluster.name}' in workspace '${workspace.name}'`;
   const computeLabel = nameRules.computeCluster.resource;

@@ -42,5 +42,5 @@ export function busyConflictCode(error: unknown): string | undefined {
   const { statusCode, code, message } = error as ErrorShape;
   if (statusCode !== 409) return undefined;
   if (code === "AnotherOperationInProgress" || code === "OperationInProgress") return code;
-  return /another operation\b.*\b(in progress|already running|pending)/i.test(message ?? "") ? code ?? "Conflict" : undefined;
+  return /another operation\b.*\b(in progress|already running|pending)/i.test(message ?? "") ? (code ?? "Conflict") : undefined;
 }

@@ -53,7 +53,9 @@ export class ResourceWaiter {
     for (let reads = 0; ; reads++) {
       const remainingMs = started + maxWaitSeconds * 1000 - this.policy.now();
       if (remainingMs <= 0) {
-        throw new Error(`${what} is still ${state} after ${minutes(maxWaitSeconds)}; wait for its operation to finish (Azure portal, activity log), then run the task again.`);
+        throw new Error(
+          `${what} is still ${state} after ${minutes(maxWaitSeconds)}; wait for its operation to finish (Azure portal, activity log), then run the task again.`,
+        );
       }
       await this.policy.sleep(Math.min(this.policy.pollSeconds(reads) * 1000, remainingMs));
       const next = await read();

@@ -63,7 +63,9 @@ function readCluster(entry: unknown, where: string): ComputeClusterSpec {
   if (!isMap(entry)) throw new InputError(`${where} is not a mapping with 'name', 'size', 'min_instances'…`);
   const unknown = Object.keys(entry).filter((key) => !knownKeys.has(key));
   if (unknown.length > 0) {
-    throw new InputError(`${where}: unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => quoted(key)).join(", ")} (known: ${[...knownKeys].join(", ")}).`);
+    throw new InputError(
+      `${where}: unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => quoted(key)).join(", ")} (known: ${[...knownKeys].join(", ")}).`,
+    );
   }
   if (entry.name === undefined || entry.name === null) throw new InputError(`${where} has no 'name'.`);
   if (typeof entry.name !== "string" || !nameRules.computeCluster.test(entry.name.trim())) {
@@ -107,11 +109,13 @@ function readCluster(entry: unknown, where: string): ComputeClusterSpec {
  */
 export function computeClustersFromDocument(document: unknown, origin: string): ComputeClusterSpec[] {
   if (document === undefined || document === null) return [];
-  const list =
-    Array.isArray(document) ? document
-    : isMap(document) && Array.isArray(document.compute_clusters) ? document.compute_clusters
-    : isMap(document) && Array.isArray(document.clusters) ? document.clusters
-    : [document];
+  const list = Array.isArray(document)
+    ? document
+    : isMap(document) && Array.isArray(document.compute_clusters)
+      ? document.compute_clusters
+      : isMap(document) && Array.isArray(document.clusters)
+        ? document.clusters
+        : [document];
   return list.map((entry, index) => readCluster(entry, list.length > 1 || Array.isArray(document) ? `${origin} item ${index + 1}` : origin));
 }
 

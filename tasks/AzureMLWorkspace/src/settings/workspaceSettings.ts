@@ -122,10 +122,7 @@ export function readWorkspaceSettings(): WorkspaceTaskSettings {
   // Checked now rather than after provisioning, so a bad path changes nothing in Azure.
   const writeConfigJson = tl.getBoolInput("writeConfigJson", false);
   const configJsonPath = writeConfigJson
-    ? checkOutputFilePath(
-        { value: tl.getInput("configJsonPath", false)?.trim() || ".azureml/config.json", source: "Input 'configJsonPath'" },
-        jobOutputRoots(),
-      )
+    ? checkOutputFilePath({ value: tl.getInput("configJsonPath", false)?.trim() || ".azureml/config.json", source: "Input 'configJsonPath'" }, jobOutputRoots())
     : undefined;
 
   return {

@@ -114,7 +114,9 @@ function readServicePrincipal(fields: EndpointFields, where: string): NonNullabl
       return { clientId: id, certificatePem };
     }
     default:
-      throw new Error(`${where} has the service principal authentication type '${authenticationType}'; supported types: spnKey (secret), spnCertificate (certificate).`);
+      throw new Error(
+        `${where} has the service principal authentication type '${authenticationType}'; supported types: spnKey (secret), spnCertificate (certificate).`,
+      );
   }
 }
 

@@ -38,9 +38,7 @@ function environmentStem(environment: string): string {
     );
   }
   if (!environmentName.test(name)) {
-    throw new ConfigurationError(
-      `ENVIRONMENT '${name}' is not a valid environment name: use letters, digits, '-' and '_' (DEV, TEST, PROD…).`,
-    );
+    throw new ConfigurationError(`ENVIRONMENT '${name}' is not a valid environment name: use letters, digits, '-' and '_' (DEV, TEST, PROD…).`);
   }
   return `configuration-${name.toLowerCase()}`;
 }
@@ -58,9 +56,7 @@ function findByStem(directory: string, stem: string, source: string): { found?: 
 function environmentFile(files: ConfigurationFiles): string {
   if (files.file !== undefined) {
     if (!isPresent(files.file)) {
-      throw new ConfigurationError(
-        `The configuration file ${files.file} (given for ENVIRONMENT '${files.environment}') does not exist.`,
-      );
+      throw new ConfigurationError(`The configuration file ${files.file} (given for ENVIRONMENT '${files.environment}') does not exist.`);
     }
     return requireFile({ path: files.file, source: `The configuration file for ENVIRONMENT '${files.environment}'` });
   }

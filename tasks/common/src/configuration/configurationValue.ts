@@ -1,11 +1,5 @@
 /** What a configuration file may hold once parsed: YAML's JSON-like core, nothing else. */
-export type ConfigurationValue =
-  | string
-  | number
-  | boolean
-  | null
-  | ConfigurationValue[]
-  | { [key: string]: ConfigurationValue };
+export type ConfigurationValue = string | number | boolean | null | ConfigurationValue[] | { [key: string]: ConfigurationValue };
 
 export type ConfigurationMapping = { [key: string]: ConfigurationValue };
 

@@ -17,10 +17,7 @@ function holdsOpaqueToken(text: string): boolean {
 
 /** Line breaks and invisible characters escaped, so that a key cannot forge a log line. */
 function printable(text: string): string {
-  const escaped = text.replace(
-    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
-  );
+  const escaped = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
   if (escaped.length <= longestShownKey) return escaped;
   // By code points, so that the cut never splits a surrogate pair.
   return `${[...escaped.slice(0, 2 * longestShownKey)].slice(0, longestShownKey).join("")}…`;

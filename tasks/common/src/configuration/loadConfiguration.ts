@@ -20,9 +20,7 @@ export function loadConfiguration(files: ConfigurationFiles): LoadedConfiguratio
   const paths = resolveConfigurationFiles(files);
   const toRead = paths.base === undefined ? [paths.environment] : [paths.base, paths.environment];
   const parsed = toRead.map(parseConfigurationFile);
-  const findings: SecretFinding[] = parsed.flatMap((file) =>
-    file.document === undefined ? [] : scanForSecrets(file.file, file.document),
-  );
+  const findings: SecretFinding[] = parsed.flatMap((file) => (file.document === undefined ? [] : scanForSecrets(file.file, file.document)));
   if (findings.length > 0) throw new ConfigurationSecretError(findings);
   const values = parsed.map((file) => file.values).reduce(mergeConfiguration);
   return { values, files: toRead };

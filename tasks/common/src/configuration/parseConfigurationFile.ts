@@ -34,14 +34,16 @@ function toConfigurationValue(value: unknown, file: string): ConfigurationValue 
 
 /** Reads one configuration file: one YAML document whose top level is a mapping. */
 export function parseConfigurationFile(file: string): ParsedConfigurationFile {
-  const { source, events, documents: constructedDocuments } = asConfigurationError(() =>
+  const {
+    source,
+    events,
+    documents: constructedDocuments,
+  } = asConfigurationError(() =>
     loadYaml(readInputFile({ path: file, source: "Configuration" }), { name: `The configuration file ${file}`, positions: "file" }),
   );
   const documents = locateDocuments(source, events);
   if (documents.length > 1) {
-    throw new ConfigurationError(
-      `The configuration file ${file} holds ${documents.length} YAML documents; it must hold one mapping.`,
-    );
+    throw new ConfigurationError(`The configuration file ${file} holds ${documents.length} YAML documents; it must hold one mapping.`);
   }
   const [constructed] = constructedDocuments;
   const [document] = documents;

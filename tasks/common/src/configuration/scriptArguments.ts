@@ -40,12 +40,7 @@ function argumentsFor(name: string, value: ConfigurationValue): string[] {
   return text.startsWith("-") ? [`--${name}=${text}`] : [`--${name}`, text];
 }
 
-function flatten(
-  values: Record<string, ConfigurationValue>,
-  prefix: string,
-  seen: Set<string>,
-  result: string[],
-): void {
+function flatten(values: Record<string, ConfigurationValue>, prefix: string, seen: Set<string>, result: string[]): void {
   for (const [key, value] of Object.entries(values)) {
     const name = prefix === "" ? key : `${prefix}.${key}`;
     if (isConfigurationMapping(value)) {

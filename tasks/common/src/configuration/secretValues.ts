@@ -40,8 +40,7 @@ const jwtCandidates = /(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]+\.[A
 
 // `SharedAccessKeyName=` is the key's name, not the key: `\s*=` right after the word rules it out.
 // `,` separates the fields of a Redis connection string (`host:6380,password=…,ssl=True`).
-const connectionStringCredential =
-  /(?:^|[;,])\s*(?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecretValue|AccessKey|Password|Pwd)\s*=/i;
+const connectionStringCredential = /(?:^|[;,])\s*(?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecretValue|AccessKey|Password|Pwd)\s*=/i;
 const storageConnectionString = /(?:^|;)\s*DefaultEndpointsProtocol\s*=/i;
 const pemPrivateKey = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/i;
 // scheme://user:password@host; `https://org@dev.azure.com` (user only) is an ordinary clone URL.

@@ -4,7 +4,5 @@
  * `${NAME}`, or an App Service style `@Microsoft.KeyVault(…)` reference.
  */
 export function isReference(text: string): boolean {
-  return /^\s*(?:\$\([^()]+\)|\$\[.*\]|\$\{\{.*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|@Microsoft\.KeyVault\(.*\))\s*$/s.test(
-    text,
-  );
+  return /^\s*(?:\$\([^()]+\)|\$\[.*\]|\$\{\{.*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|@Microsoft\.KeyVault\(.*\))\s*$/s.test(text);
 }

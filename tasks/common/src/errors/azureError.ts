@@ -19,7 +19,11 @@ function asShape(error: unknown): AzureErrorShape {
 
 function firstLines(message: string): string {
   // Identity errors append multi-line troubleshooting text after the service's answer.
-  const compact = message.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 2).join(" ");
+  const compact = message
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "")
+    .slice(0, 2)
+    .join(" ");
   return compact.replace(/\s+/g, " ").trim();
 }
 
@@ -53,7 +57,10 @@ export function isNotFound(error: unknown): boolean {
 
 export class AzureOperationError extends Error {
   override readonly name = "AzureOperationError";
-  constructor(action: string, override readonly cause: unknown) {
+  constructor(
+    action: string,
+    override readonly cause: unknown,
+  ) {
     super(describeAzureError(action, cause));
   }
 }

@@ -54,10 +54,7 @@ export function azureClientOptions(connection: ServiceConnection, http: AgentHtt
  * child client, so the connection agent for the account's URL is passed instead: the package
  * hands `agent` on to its core pipeline (checked in the tests).
  */
-export function storageClientOptions(
-  accountUrl: string,
-  http: AgentHttpSettings,
-): StoragePipelineOptions & Pick<PipelineOptions, "agent"> {
+export function storageClientOptions(accountUrl: string, http: AgentHttpSettings): StoragePipelineOptions & Pick<PipelineOptions, "agent"> {
   if (!http.proxy && !http.ca) return {};
   return { agent: createAgentSelector(http)(new URL(accountUrl)) };
 }

@@ -33,10 +33,7 @@ export class ProxyTunnelAgent extends https.Agent {
     super(options);
   }
 
-  override createConnection(
-    options: https.RequestOptions,
-    callback?: ConnectionCallback,
-  ): Duplex | null | undefined {
+  override createConnection(options: https.RequestOptions, callback?: ConnectionCallback): Duplex | null | undefined {
     if (!callback) throw new Error("ProxyTunnelAgent opens connections asynchronously and needs a callback.");
     const host = options.hostname ?? options.host ?? "localhost";
     const port = Number(options.port ?? 443);
@@ -50,7 +47,10 @@ export class ProxyTunnelAgent extends https.Agent {
     connect.once("connect", (response: http.IncomingMessage, socket: Socket) => {
       if (response.statusCode !== 200) {
         socket.destroy();
-        fail(callback, new Error(`The proxy ${proxyName} refused to open a tunnel to ${target}: HTTP ${response.statusCode} ${response.statusMessage ?? ""}`.trim()));
+        fail(
+          callback,
+          new Error(`The proxy ${proxyName} refused to open a tunnel to ${target}: HTTP ${response.statusCode} ${response.statusMessage ?? ""}`.trim()),
+        );
         return;
       }
       // The tunnel now belongs to the TLS connection; the CONNECT deadline no longer applies.
@@ -81,7 +81,18 @@ export class ProxyTunnelAgent extends https.Agent {
   }
 }
 
-const TLS_OPTION_NAMES = ["ca", "cert", "key", "pfx", "passphrase", "rejectUnauthorized", "minVersion", "maxVersion", "ciphers", "checkServerIdentity"] as const;
+const TLS_OPTION_NAMES = [
+  "ca",
+  "cert",
+  "key",
+  "pfx",
+  "passphrase",
+  "rejectUnauthorized",
+  "minVersion",
+  "maxVersion",
+  "ciphers",
+  "checkServerIdentity",
+] as const;
 
 // Only the options actually set: tls.connect fills in its defaults for absent ones, not for undefined ones.
 function tlsOptionsOf(options: https.RequestOptions): tls.ConnectionOptions {

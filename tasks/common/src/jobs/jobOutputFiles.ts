@@ -63,7 +63,10 @@ export class JobOutputFiles {
     if (!datastore) throw new InputError(`The workspace has no datastore '${name}'.`);
     const location = blobDatastoreLocation(datastore, name);
     // An identity-based datastore has no secrets to list: the session's storage token signs in.
-    const secrets = datastore.properties.credentials?.credentialsType === "None" ? undefined : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
+    const secrets =
+      datastore.properties.credentials?.credentialsType === "None"
+        ? undefined
+        : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
     return datastoreContainerClient(this.session, location, secrets);
   }
 }

@@ -32,21 +32,15 @@ export const nameRules = {
   storageAccount: rule("storage account", "3–24 lower-case letters and digits", { min: 3, max: 24 }, (n) => /^[a-z0-9]+$/.test(n)),
   // Microsoft.KeyVault/vaults: 3-24, alphanumerics and hyphens; start with a letter, end with a
   // letter or digit, no consecutive hyphens; global.
-  keyVault: rule(
-    "key vault",
-    "3–24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit",
-    { min: 3, max: 24 },
-    (n) => /^[A-Za-z](?:[A-Za-z0-9]|-(?!-))*[A-Za-z0-9]$/.test(n),
+  keyVault: rule("key vault", "3–24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit", { min: 3, max: 24 }, (n) =>
+    /^[A-Za-z](?:[A-Za-z0-9]|-(?!-))*[A-Za-z0-9]$/.test(n),
   ),
   // Microsoft.ContainerRegistry/registries: 5-50, alphanumerics; global.
   containerRegistry: rule("container registry", "5–50 letters and digits", { min: 5, max: 50 }, (n) => /^[A-Za-z0-9]+$/.test(n)),
   // Microsoft.MachineLearningServices/workspaces: 3-33, alphanumerics, hyphens and underscores;
   // start with an alphanumeric.
-  workspace: rule(
-    "Azure ML workspace",
-    "3–33 letters, digits, '-' and '_', starting with a letter or digit",
-    { min: 3, max: 33 },
-    (n) => /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(n),
+  workspace: rule("Azure ML workspace", "3–33 letters, digits, '-' and '_', starting with a letter or digit", { min: 3, max: 33 }, (n) =>
+    /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(n),
   ),
   // Microsoft.Insights/components: 1-260; can't use % & \ ? / or control characters; can't end
   // with a space or a period.
@@ -75,11 +69,8 @@ export const nameRules = {
   ),
   // Microsoft.MachineLearningServices/workspaces/computes: 2-16, alphanumerics and hyphens; the
   // service adds: start with a letter, end with a letter or digit.
-  computeCluster: rule(
-    "compute cluster",
-    "2–16 letters, digits and hyphens, starting with a letter and not ending with a hyphen",
-    { min: 2, max: 16 },
-    (n) => /^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(n),
+  computeCluster: rule("compute cluster", "2–16 letters, digits and hyphens, starting with a letter and not ending with a hyphen", { min: 2, max: 16 }, (n) =>
+    /^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(n),
   ),
   // Not a resource: a region's programmatic name, as `az account list-locations` prints it.
   location: rule("Azure region", "a region name such as 'westeurope' (letters and digits)", { min: 2, max: 40 }, (n) => /^[a-z0-9]+$/.test(n)),

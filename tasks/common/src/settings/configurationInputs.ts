@@ -11,7 +11,6 @@ function resolveFromSources(file: string): string {
   return path.resolve(root, file);
 }
 
-
 function checkDirectory(directory: string, given: boolean): void {
   if (hasControlCharacter(directory)) {
     throw new InputError(`Input 'configurationDirectory': ${quoted(directory)} holds a control character, which no folder name here should.`);

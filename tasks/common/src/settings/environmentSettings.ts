@@ -23,9 +23,7 @@ export function readEnvironmentSettings(connection: ConnectionScope): Environmen
 
   const environment = firstValue({ variable: "ENVIRONMENT" });
   if (environment && !/^[A-Z][A-Z0-9_]*$/.test(environment.value)) {
-    throw new InputError(
-      `Variable ENVIRONMENT is ${quoted(environment.value)}: it must be an upper-case name such as DEV, TEST or PROD.`,
-    );
+    throw new InputError(`Variable ENVIRONMENT is ${quoted(environment.value)}: it must be an upper-case name such as DEV, TEST or PROD.`);
   }
 
   const resourceGroupOrigins: ValueOrigin[] = [
@@ -39,11 +37,7 @@ export function readEnvironmentSettings(connection: ConnectionScope): Environmen
   }
   validateName(resourceGroup, nameRules.resourceGroup);
 
-  const location = firstValue(
-    { input: "location" },
-    { variable: "LOCATION" },
-    { fixed: connection.mlWorkspaceLocation, source: connectionSource(connection) },
-  );
+  const location = firstValue({ input: "location" }, { variable: "LOCATION" }, { fixed: connection.mlWorkspaceLocation, source: connectionSource(connection) });
   if (location) {
     // "West Europe" as the portal shows it is 'westeurope'; a tab or a newline is not a space, and is refused.
     location.value = location.value.toLowerCase().replace(/ +/g, "");

@@ -29,9 +29,7 @@ const idPattern = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers
 
 export function validateName(value: SourcedValue, rule: NameRule): void {
   if (!rule.test(value.value)) {
-    throw new InputError(
-      `${capitalize(value.source)} gives ${quoted(value.value)}, which is not a valid ${rule.resource} name: ${rule.description}.`,
-    );
+    throw new InputError(`${capitalize(value.source)} gives ${quoted(value.value)}, which is not a valid ${rule.resource} name: ${rule.description}.`);
   }
 }
 
@@ -39,11 +37,7 @@ export function validateName(value: SourcedValue, rule: NameRule): void {
  * Reads a name or a resource id. A name lives in the task's own resource group; an id may point
  * anywhere, but must be of the expected type.
  */
-export function toResourceReference(
-  value: SourcedValue,
-  kind: ResourceType,
-  home: { subscriptionId: string; resourceGroup: string },
-): ResourceReference {
+export function toResourceReference(value: SourcedValue, kind: ResourceType, home: { subscriptionId: string; resourceGroup: string }): ResourceReference {
   if (value.value.startsWith("/")) {
     const match = idPattern.exec(value.value);
     if (!match || match[3].toLowerCase() !== kind.type.toLowerCase()) {

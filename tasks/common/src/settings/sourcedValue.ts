@@ -8,10 +8,7 @@ export interface SourcedValue {
 }
 
 /** One place a value may come from; the first that yields a non-empty value wins. */
-export type ValueOrigin =
-  | { input: string }
-  | { variable: string }
-  | { fixed: string | undefined; source: string };
+export type ValueOrigin = { input: string } | { variable: string } | { fixed: string | undefined; source: string };
 
 function readOrigin(origin: ValueOrigin): SourcedValue | undefined {
   if ("input" in origin) {
@@ -36,7 +33,5 @@ export function firstValue(...origins: ValueOrigin[]): SourcedValue | undefined 
 
 /** Human list of the places searched, for "X is not set" errors. */
 export function describeOrigins(origins: ValueOrigin[]): string {
-  return origins
-    .map((o) => ("input" in o ? `input '${o.input}'` : "variable" in o ? `variable ${o.variable}` : o.source))
-    .join(", ");
+  return origins.map((o) => ("input" in o ? `input '${o.input}'` : "variable" in o ? `variable ${o.variable}` : o.source)).join(", ");
 }

@@ -33,9 +33,7 @@ export function parseTags(text: string | undefined, inputName: string, options: 
       throw new InputError(`${where}: tag ${quoted(key)} = ${quoted(value)} holds a control character, which Azure refuses in tags.`);
     }
     if (key.length > maxNameLength || /[<>%&\\?/]/.test(key)) {
-      throw new InputError(
-        `${where}: tag name '${key}' is longer than ${maxNameLength} characters or holds one of < > % & \\ ? /.`,
-      );
+      throw new InputError(`${where}: tag name '${key}' is longer than ${maxNameLength} characters or holds one of < > % & \\ ? /.`);
     }
     if (value.length > tagLimits.valueLength) {
       throw new InputError(`${where}: the value of tag '${key}' is ${value.length} characters long; Azure takes at most ${tagLimits.valueLength}.`);
@@ -47,7 +45,9 @@ export function parseTags(text: string | undefined, inputName: string, options: 
     }
     seen.set(key.toLowerCase(), key);
     if (seen.size > tagLimits.count) {
-      throw new InputError(`Input '${inputName}' gives more than ${tagLimits.count} tags (line ${index + 1}); Azure takes at most ${tagLimits.count} per resource.`);
+      throw new InputError(
+        `Input '${inputName}' gives more than ${tagLimits.count} tags (line ${index + 1}); Azure takes at most ${tagLimits.count} per resource.`,
+      );
     }
     // Defined, not assigned: a tag named __proto__ must stay a tag.
     Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });

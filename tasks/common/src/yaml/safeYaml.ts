@@ -173,8 +173,6 @@ export function loadYaml(source: string, origin: YamlOrigin, limits: YamlLimits 
   }
   const events = guarded(origin, limits, () => parseEvents(source, { maxDepth: limits.maxDepth }));
   new ExpansionCheck(source, events, limits, origin).run();
-  const documents = guarded(origin, limits, () =>
-    constructFromEvents(events, { source, schema, maxAliases: limits.maxAliases }),
-  );
+  const documents = guarded(origin, limits, () => constructFromEvents(events, { source, schema, maxAliases: limits.maxAliases }));
   return { source, events, documents };
 }

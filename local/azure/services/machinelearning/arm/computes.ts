@@ -65,7 +65,13 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       const properties = propertiesOf(compute.body);
       const aml = amlProperties(properties);
       const now = new Date().toISOString();
-      store.put({ ...compute, body: { ...compute.body, properties: { ...properties, provisioningState: "Succeeded", modifiedOn: now, properties: { ...aml, ...nodeState(scaleSettingsOf(aml).min, now) } } } });
+      store.put({
+        ...compute,
+        body: {
+          ...compute.body,
+          properties: { ...properties, provisioningState: "Succeeded", modifiedOn: now, properties: { ...aml, ...nodeState(scaleSettingsOf(aml).min, now) } },
+        },
+      });
     },
     fail: async (operation) => {
       const compute = store.get(operation.resourceId);
@@ -75,7 +81,11 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
         ...compute,
         body: {
           ...compute.body,
-          properties: { ...properties, provisioningState: "Failed", provisioningErrors: [{ error: { code: "InternalServerError", message: "An internal execution error occurred. Please retry later." } }] },
+          properties: {
+            ...properties,
+            provisioningState: "Failed",
+            provisioningErrors: [{ error: { code: "InternalServerError", message: "An internal execution error occurred. Please retry later." } }],
+          },
         },
       });
     },
@@ -89,10 +99,19 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     const workspace = requireWorkspace(context);
     const workspaceState = propertiesOf(workspace.body).provisioningState;
-    if (workspaceState !== "Succeeded") throw new ArmError(409, "Conflict", `Workspace '${context.params.workspaceName}' is in provisioning state '${String(workspaceState)}'; computes can be created once it has succeeded.`);
+    if (workspaceState !== "Succeeded")
+      throw new ArmError(
+        409,
+        "Conflict",
+        `Workspace '${context.params.workspaceName}' is in provisioning state '${String(workspaceState)}'; computes can be created once it has succeeded.`,
+      );
     const name = context.params.computeName;
     if (!isValidComputeName(name)) {
-      throw new ArmError(400, "BadArgument", "Compute name is invalid. It can include letters, digits and dashes. It must start with a letter, end with a letter or digit, and be between 2 and 16 characters in length.");
+      throw new ArmError(
+        400,
+        "BadArgument",
+        "Compute name is invalid. It can include letters, digits and dashes. It must start with a letter, end with a letter or digit, and be between 2 and 16 characters in length.",
+      );
     }
     const body = requireBody(context);
     const requested = isJsonObject(body.properties) ? body.properties : {};
@@ -102,7 +121,8 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     }
     const aml = amlProperties(requested);
     const vmSize = typeof aml.vmSize === "string" ? aml.vmSize : "";
-    if (!isAmlComputeVmSize(vmSize)) throw new ArmError(400, "BadArgument", `The specified vmSize '${vmSize}' is not supported in location '${String(workspace.body.location)}'.`);
+    if (!isAmlComputeVmSize(vmSize))
+      throw new ArmError(400, "BadArgument", `The specified vmSize '${vmSize}' is not supported in location '${String(workspace.body.location)}'.`);
     checkScaleSettings(aml);
 
     const id = computeId(context);
@@ -113,7 +133,11 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       const current = propertiesOf(existing.body);
       const currentAml = amlProperties(current);
       if (typeof currentAml.vmSize === "string" && currentAml.vmSize.toUpperCase() !== vmSize.toUpperCase()) {
-        throw new ArmError(400, "BadArgument", `The vmSize of compute '${name}' cannot be changed from '${currentAml.vmSize}' to '${vmSize}'; delete and recreate the cluster.`);
+        throw new ArmError(
+          400,
+          "BadArgument",
+          `The vmSize of compute '${name}' cannot be changed from '${currentAml.vmSize}' to '${vmSize}'; delete and recreate the cluster.`,
+        );
       }
       const merged = { ...currentAml, ...aml };
       const updated = touch(existing, context);
@@ -132,7 +156,14 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       if (tags) updated.body.tags = tags;
       store.put(updated);
       if (reprovision) {
-        const operation = operations.start({ context, resourceId: id, kind: "update", completion: creation, providerNamespace: "Microsoft.MachineLearningServices", location: String(existing.body.location) });
+        const operation = operations.start({
+          context,
+          resourceId: id,
+          kind: "update",
+          completion: creation,
+          providerNamespace: "Microsoft.MachineLearningServices",
+          location: String(existing.body.location),
+        });
         return { status: 200, body: view(updated), headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] } };
       }
       return { status: 200, body: view(updated) };
@@ -156,7 +187,11 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
         remoteLoginPortPublicAccess: "NotSpecified",
         enableNodePublicIp: true,
         ...aml,
-        scaleSettings: { minNodeCount: scaleSettingsOf(aml).min, maxNodeCount: scaleSettingsOf(aml).max, nodeIdleTimeBeforeScaleDown: scaleSettingsOf(aml).idle },
+        scaleSettings: {
+          minNodeCount: scaleSettingsOf(aml).min,
+          maxNodeCount: scaleSettingsOf(aml).max,
+          nodeIdleTimeBeforeScaleDown: scaleSettingsOf(aml).idle,
+        },
         allocationState: "Resizing",
         allocationStateTransitionTime: now,
         currentNodeCount: 0,
@@ -166,13 +201,32 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     const resourceBody: JsonObject = { id, name, type: computeType, location, tags: tagsOf(body) ?? {}, properties };
     if (isJsonObject(body.identity)) resourceBody.identity = body.identity;
     store.put(newStoredResource(context, id, computeType, resourceBody));
-    const operation = operations.start({ context, resourceId: id, kind: "create", completion: creation, providerNamespace: "Microsoft.MachineLearningServices", location });
+    const operation = operations.start({
+      context,
+      resourceId: id,
+      kind: "create",
+      completion: creation,
+      providerNamespace: "Microsoft.MachineLearningServices",
+      location,
+    });
     const created = store.get(id);
-    return { status: 201, body: created ? view(created) : resourceBody, headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] } };
+    return {
+      status: 201,
+      body: created ? view(created) : resourceBody,
+      headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
+    };
   };
 
   return [
-    defineRoute({ operationId: "Compute_CreateOrUpdate", method: "PUT", template: computeTemplate, apiVersions: machineLearningApiVersions, resourceType: computeType, action: "Microsoft.MachineLearningServices/workspaces/computes/write", handler: createOrUpdate }),
+    defineRoute({
+      operationId: "Compute_CreateOrUpdate",
+      method: "PUT",
+      template: computeTemplate,
+      apiVersions: machineLearningApiVersions,
+      resourceType: computeType,
+      action: "Microsoft.MachineLearningServices/workspaces/computes/write",
+      handler: createOrUpdate,
+    }),
     defineRoute({
       operationId: "Compute_Get",
       method: "GET",
@@ -196,10 +250,15 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
         const requested = isJsonObject(body.properties) ? body.properties : {};
         const current = propertiesOf(compute.body);
         const aml = amlProperties(current);
-        const merged: JsonObject = isJsonObject(requested.scaleSettings) ? { ...aml, scaleSettings: { ...(isJsonObject(aml.scaleSettings) ? aml.scaleSettings : {}), ...requested.scaleSettings } } : aml;
+        const merged: JsonObject = isJsonObject(requested.scaleSettings)
+          ? { ...aml, scaleSettings: { ...(isJsonObject(aml.scaleSettings) ? aml.scaleSettings : {}), ...requested.scaleSettings } }
+          : aml;
         checkScaleSettings(merged);
         const now = new Date().toISOString();
-        compute.body = { ...compute.body, properties: { ...current, modifiedOn: now, properties: { ...merged, ...nodeState(scaleSettingsOf(merged).min, now) } } };
+        compute.body = {
+          ...compute.body,
+          properties: { ...current, modifiedOn: now, properties: { ...merged, ...nodeState(scaleSettingsOf(merged).min, now) } },
+        };
         store.put(compute);
         return { status: 200, body: view(compute) };
       },
@@ -215,7 +274,14 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
         const compute = find(context);
         operations.refuseWhileRunning(compute.id);
         store.put({ ...compute, body: { ...compute.body, properties: { ...propertiesOf(compute.body), provisioningState: "Deleting" } } });
-        const operation = operations.start({ context, resourceId: compute.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.MachineLearningServices", location: String(compute.body.location) });
+        const operation = operations.start({
+          context,
+          resourceId: compute.id,
+          kind: "delete",
+          completion: deletion,
+          providerNamespace: "Microsoft.MachineLearningServices",
+          location: String(compute.body.location),
+        });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };
       },
     }),
@@ -229,7 +295,15 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       scope: "pathParent",
       handler: (context) => {
         const workspace = requireWorkspace(context);
-        return { status: 200, body: { value: store.under(workspace.id).filter((resource) => resource.type === computeType).map(view) } };
+        return {
+          status: 200,
+          body: {
+            value: store
+              .under(workspace.id)
+              .filter((resource) => resource.type === computeType)
+              .map(view),
+          },
+        };
       },
     }),
   ];

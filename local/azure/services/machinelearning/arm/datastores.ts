@@ -89,8 +89,7 @@ export function datastoreRoutes(services: ArmServices): ArmRoute[] {
   const { store } = services;
 
   const requireWorkspace = (context: ArmRequestContext): StoredResource => requireParentWorkspace(store, context);
-  const find = (context: ArmRequestContext): StoredResource =>
-    requireWorkspaceChild(store, context, datastoreId(context), `datastores/${context.params.name}`);
+  const find = (context: ArmRequestContext): StoredResource => requireWorkspaceChild(store, context, datastoreId(context), `datastores/${context.params.name}`);
 
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     requireWorkspace(context);
@@ -104,7 +103,12 @@ export function datastoreRoutes(services: ArmServices): ArmRoute[] {
       id,
       name: context.params.name,
       type: datastoreType,
-      properties: { tags: {}, properties: {}, ...properties, isDefault: existing && isJsonObject(existing.body.properties) ? existing.body.properties.isDefault ?? false : false },
+      properties: {
+        tags: {},
+        properties: {},
+        ...properties,
+        isDefault: existing && isJsonObject(existing.body.properties) ? (existing.body.properties.isDefault ?? false) : false,
+      },
     };
     if (existing) {
       const updated = touch(existing, context);
@@ -131,7 +135,10 @@ export function datastoreRoutes(services: ArmServices): ArmRoute[] {
         const workspace = requireWorkspace(context);
         let datastores = store.under(workspace.id).filter((resource) => resource.type === datastoreType);
         const isDefault = context.query.get("isDefault");
-        if (isDefault !== null) datastores = datastores.filter((resource) => isJsonObject(resource.body.properties) && String(resource.body.properties.isDefault) === isDefault.toLowerCase());
+        if (isDefault !== null)
+          datastores = datastores.filter(
+            (resource) => isJsonObject(resource.body.properties) && String(resource.body.properties.isDefault) === isDefault.toLowerCase(),
+          );
         const names = context.query.getAll("names").flatMap((value) => value.split(","));
         if (names.length > 0) datastores = datastores.filter((resource) => names.includes(String(resource.body.name)));
         return { status: 200, body: { value: datastores.map(view) } };

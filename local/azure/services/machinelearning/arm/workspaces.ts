@@ -4,7 +4,17 @@ import { ArmError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
 import { isJsonObject, JsonObject } from "../../../state/json";
 import { OperationRecord, StoredResource } from "../../../state/resourceStore";
-import { newStoredResource, propertiesOf, requireBody, requireLocation, resourceNotFound, systemData, tagsOf, touch, withProvisioningState } from "../../../arm/resourceHelpers";
+import {
+  newStoredResource,
+  propertiesOf,
+  requireBody,
+  requireLocation,
+  resourceNotFound,
+  systemData,
+  tagsOf,
+  touch,
+  withProvisioningState,
+} from "../../../arm/resourceHelpers";
 import { defineDeletion, defineProvisioning, needsReprovisioning } from "../../../arm/provisioning";
 import { isAuthorized } from "../../../arm/authorization";
 import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
@@ -34,7 +44,11 @@ function view(resource: StoredResource): JsonObject {
 function dependency(services: ArmServices, property: string, id: string): StoredResource {
   const resource = services.store.get(id);
   if (!resource || resource.type.toLowerCase() !== dependencyTypes[property].toLowerCase()) {
-    throw new ArmError(400, "BadRequest", `The ${property} '${id}' of the workspace was not found. It must be the resource id of an existing ${dependencyTypes[property]}.`);
+    throw new ArmError(
+      400,
+      "BadRequest",
+      `The ${property} '${id}' of the workspace was not found. It must be the resource id of an existing ${dependencyTypes[property]}.`,
+    );
   }
   const state = propertiesOf(resource.body).provisioningState;
   if (typeof state === "string" && state !== "Succeeded") {
@@ -58,8 +72,18 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       await services.storage.createContainer(accountName, key, blobContainer);
       await services.storage.createContainer(accountName, key, "azureml");
       const createdBy = directory.principalByObjectId(operation.initiatorObjectId)?.clientId ?? operation.initiatorObjectId;
-      createSystemDatastore(services, createdBy, workspace, storageAccount, { name: "workspaceblobstore", containerName: blobContainer, isDefault: true, description: "" });
-      createSystemDatastore(services, createdBy, workspace, storageAccount, { name: "workspaceartifactstore", containerName: "azureml", isDefault: false, description: "" });
+      createSystemDatastore(services, createdBy, workspace, storageAccount, {
+        name: "workspaceblobstore",
+        containerName: blobContainer,
+        isDefault: true,
+        description: "",
+      });
+      createSystemDatastore(services, createdBy, workspace, storageAccount, {
+        name: "workspaceartifactstore",
+        containerName: "azureml",
+        isDefault: false,
+        description: "",
+      });
       return workspace;
     },
   });
@@ -74,7 +98,11 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     const name = context.params.workspaceName;
     if (!isValidWorkspaceName(name)) {
-      throw new ArmError(400, "BadRequest", `Workspace name '${name}' is invalid. It must be 3 to 33 characters long, start with a letter or digit, and contain only letters, digits, '-' and '_'.`);
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `Workspace name '${name}' is invalid. It must be 3 to 33 characters long, start with a letter or digit, and contain only letters, digits, '-' and '_'.`,
+      );
     }
     const body = requireBody(context);
     const location = requireLocation(body, workspaceType);
@@ -101,7 +129,14 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       if (tags) updated.body.tags = tags;
       if (needsReprovisioning(existing)) {
         store.put(withProvisioningState(updated, "Updating"));
-        const operation = operations.start({ context, resourceId: id, kind: "update", completion: creation, providerNamespace: "Microsoft.MachineLearningServices", location });
+        const operation = operations.start({
+          context,
+          resourceId: id,
+          kind: "update",
+          completion: creation,
+          providerNamespace: "Microsoft.MachineLearningServices",
+          location,
+        });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };
       }
       store.put(updated);
@@ -154,7 +189,14 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       properties,
     };
     store.put(newStoredResource(context, id, workspaceType, resourceBody));
-    const operation = operations.start({ context, resourceId: id, kind: "create", completion: creation, providerNamespace: "Microsoft.MachineLearningServices", location });
+    const operation = operations.start({
+      context,
+      resourceId: id,
+      kind: "create",
+      completion: creation,
+      providerNamespace: "Microsoft.MachineLearningServices",
+      location,
+    });
     services.log("info", `Azure ML workspace ${name} being created (operation ${operation.id})`);
     return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };
   };
@@ -180,7 +222,15 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
 
   const readAction = "Microsoft.MachineLearningServices/workspaces/read";
   return [
-    defineRoute({ operationId: "Workspaces_CreateOrUpdate", method: "PUT", template: workspaceTemplate, apiVersions: machineLearningApiVersions, resourceType: workspaceType, action: "Microsoft.MachineLearningServices/workspaces/write", handler: createOrUpdate }),
+    defineRoute({
+      operationId: "Workspaces_CreateOrUpdate",
+      method: "PUT",
+      template: workspaceTemplate,
+      apiVersions: machineLearningApiVersions,
+      resourceType: workspaceType,
+      action: "Microsoft.MachineLearningServices/workspaces/write",
+      handler: createOrUpdate,
+    }),
     defineRoute({
       operationId: "Workspaces_Get",
       method: "GET",
@@ -225,7 +275,14 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
         if (!workspace) return { status: 204 };
         operations.refuseWhileRunning(workspace.id);
         store.put({ ...workspace, body: { ...workspace.body, properties: { ...propertiesOf(workspace.body), provisioningState: "Deleting" } } });
-        const operation = operations.start({ context, resourceId: workspace.id, kind: "delete", completion: deletion, providerNamespace: "Microsoft.MachineLearningServices", location: String(workspace.body.location) });
+        const operation = operations.start({
+          context,
+          resourceId: workspace.id,
+          kind: "delete",
+          completion: deletion,
+          providerNamespace: "Microsoft.MachineLearningServices",
+          location: String(workspace.body.location),
+        });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };
       },
     }),
@@ -247,7 +304,15 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       resourceType: workspaceType,
       action: readAction,
       scope: "resourceGroup",
-      handler: (context) => ({ status: 200, body: { value: store.under(resourceGroupId(context.params)).filter((resource) => resource.type === workspaceType).map(view) } }),
+      handler: (context) => ({
+        status: 200,
+        body: {
+          value: store
+            .under(resourceGroupId(context.params))
+            .filter((resource) => resource.type === workspaceType)
+            .map(view),
+        },
+      }),
     }),
     defineRoute({
       operationId: "Workspaces_ListBySubscription",
@@ -260,7 +325,12 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       authorize: () => true,
       handler: (context) => ({
         status: 200,
-        body: { value: store.ofType(workspaceType).filter((resource) => isAuthorized(context.principal, readAction, resource.id)).map(view) },
+        body: {
+          value: store
+            .ofType(workspaceType)
+            .filter((resource) => isAuthorized(context.principal, readAction, resource.id))
+            .map(view),
+        },
       }),
     }),
   ];
