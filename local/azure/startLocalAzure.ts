@@ -1,3 +1,4 @@
+import { jsonText } from "./state/json";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -87,7 +88,7 @@ function storageAccountsIn(store: ResourceStore): Map<string, readonly string[]>
   const accounts = new Map<string, readonly string[]>();
   for (const account of store.ofType("Microsoft.Storage/storageAccounts")) {
     const keys = account.secrets.keys;
-    if (Array.isArray(keys)) accounts.set(String(account.body.name), keys.map(String));
+    if (Array.isArray(keys)) accounts.set(jsonText(account.body.name), keys.map(String));
   }
   return accounts;
 }

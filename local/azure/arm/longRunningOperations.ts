@@ -9,9 +9,9 @@ import { JsonObject } from "../state/json";
 
 export interface CompletionStep {
   /** Runs when the operation's time has come; side effects (e.g. Azurite learning a new account) go here. */
-  succeed(operation: OperationRecord): Promise<void>;
+  succeed(operation: OperationRecord): void | Promise<void>;
   /** Runs instead when the operation was chosen to fail; leaves the resource as Azure would (provisioningState Failed). */
-  fail(operation: OperationRecord): Promise<void>;
+  fail(operation: OperationRecord): void | Promise<void>;
 }
 
 export interface OperationStart {

@@ -1,7 +1,7 @@
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
 import { ArmError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
-import { isJsonObject, JsonObject, withoutKey } from "../../../state/json";
+import { isJsonObject, JsonObject, withoutKey, jsonText } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, systemData, tagsOf, touch } from "../../../arm/resourceHelpers";
 import { defineDeletion } from "../../../arm/provisioning";
@@ -59,7 +59,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
   const { store, operations } = services;
 
   operations.defineCompletion(creation, {
-    succeed: async (operation) => {
+    succeed: (operation) => {
       const compute = store.get(operation.resourceId);
       if (!compute) return;
       const properties = propertiesOf(compute.body);
@@ -73,7 +73,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
         },
       });
     },
-    fail: async (operation) => {
+    fail: (operation) => {
       const compute = store.get(operation.resourceId);
       if (!compute) return;
       const properties = propertiesOf(compute.body);
@@ -103,7 +103,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       throw new ArmError(
         409,
         "Conflict",
-        `Workspace '${context.params.workspaceName}' is in provisioning state '${String(workspaceState)}'; computes can be created once it has succeeded.`,
+        `Workspace '${context.params.workspaceName}' is in provisioning state '${jsonText(workspaceState)}'; computes can be created once it has succeeded.`,
       );
     const name = context.params.computeName;
     if (!isValidComputeName(name)) {
@@ -117,12 +117,12 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     const requested = isJsonObject(body.properties) ? body.properties : {};
     const type = requested.computeType;
     if (type !== "AmlCompute") {
-      throw new ArmError(400, "BadArgument", `Compute type '${String(type)}' is not available in the local Azure: only AmlCompute clusters are.`);
+      throw new ArmError(400, "BadArgument", `Compute type '${jsonText(type)}' is not available in the local Azure: only AmlCompute clusters are.`);
     }
     const aml = amlProperties(requested);
     const vmSize = typeof aml.vmSize === "string" ? aml.vmSize : "";
     if (!isAmlComputeVmSize(vmSize))
-      throw new ArmError(400, "BadArgument", `The specified vmSize '${vmSize}' is not supported in location '${String(workspace.body.location)}'.`);
+      throw new ArmError(400, "BadArgument", `The specified vmSize '${vmSize}' is not supported in location '${jsonText(workspace.body.location)}'.`);
     checkScaleSettings(aml);
 
     const id = computeId(context);
@@ -162,14 +162,14 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
           kind: "update",
           completion: creation,
           providerNamespace: "Microsoft.MachineLearningServices",
-          location: String(existing.body.location),
+          location: jsonText(existing.body.location),
         });
         return { status: 200, body: view(updated), headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] } };
       }
       return { status: 200, body: view(updated) };
     }
 
-    const location = typeof body.location === "string" ? body.location : String(workspace.body.location);
+    const location = typeof body.location === "string" ? body.location : jsonText(workspace.body.location);
     const properties: JsonObject = {
       description: "",
       disableLocalAuth: false,
@@ -280,7 +280,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
           kind: "delete",
           completion: deletion,
           providerNamespace: "Microsoft.MachineLearningServices",
-          location: String(compute.body.location),
+          location: jsonText(compute.body.location),
         });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };
       },

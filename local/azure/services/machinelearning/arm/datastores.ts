@@ -1,7 +1,7 @@
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
 import { ArmError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
-import { isJsonObject, JsonObject } from "../../../state/json";
+import { isJsonObject, JsonObject, jsonText } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { newStoredResource, newStoredResourceBy, requireBody, systemData, touch } from "../../../arm/resourceHelpers";
 import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
@@ -62,7 +62,7 @@ export function createSystemDatastore(
       isDefault: datastore.isDefault,
       credentials: { credentialsType: "AccountKey", secrets: { secretsType: "AccountKey" } },
       datastoreType: "AzureBlob",
-      accountName: String(storageAccount.body.name),
+      accountName: jsonText(storageAccount.body.name),
       containerName: datastore.containerName,
       endpoint: services.storage.endpointSuffix,
       protocol: services.storage.protocol,
@@ -78,11 +78,11 @@ function secretsFor(services: ArmServices, resource: StoredResource): JsonObject
   if (isJsonObject(source) && source.kind === "storageAccountKey" && typeof source.storageAccountId === "string") {
     const account = services.store.get(source.storageAccountId);
     const key = account ? storageAccountKeys(account)[0] : undefined;
-    if (!key) throw new ArmError(400, "UserError", `The storage account of datastore '${String(resource.body.name)}' no longer exists.`);
+    if (!key) throw new ArmError(400, "UserError", `The storage account of datastore '${jsonText(resource.body.name)}' no longer exists.`);
     return { secretsType: "AccountKey", key };
   }
   if (isJsonObject(source) && source.kind === "given" && isJsonObject(source.secrets)) return source.secrets;
-  throw new ArmError(400, "UserError", `Datastore '${String(resource.body.name)}' has no secrets: it uses identity-based access.`);
+  throw new ArmError(400, "UserError", `Datastore '${jsonText(resource.body.name)}' has no secrets: it uses identity-based access.`);
 }
 
 export function datastoreRoutes(services: ArmServices): ArmRoute[] {
@@ -137,10 +137,10 @@ export function datastoreRoutes(services: ArmServices): ArmRoute[] {
         const isDefault = context.query.get("isDefault");
         if (isDefault !== null)
           datastores = datastores.filter(
-            (resource) => isJsonObject(resource.body.properties) && String(resource.body.properties.isDefault) === isDefault.toLowerCase(),
+            (resource) => isJsonObject(resource.body.properties) && jsonText(resource.body.properties.isDefault) === isDefault.toLowerCase(),
           );
         const names = context.query.getAll("names").flatMap((value) => value.split(","));
-        if (names.length > 0) datastores = datastores.filter((resource) => names.includes(String(resource.body.name)));
+        if (names.length > 0) datastores = datastores.filter((resource) => names.includes(jsonText(resource.body.name)));
         return { status: 200, body: { value: datastores.map(view) } };
       },
     }),

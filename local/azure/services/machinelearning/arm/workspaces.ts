@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute, resourceGroupId } from "../../../arm/armRoute";
 import { ArmError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
-import { isJsonObject, JsonObject } from "../../../state/json";
+import { isJsonObject, JsonObject, jsonText } from "../../../state/json";
 import { OperationRecord, StoredResource } from "../../../state/resourceStore";
 import {
   newStoredResource,
@@ -64,11 +64,11 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
   defineProvisioning(services, creation, {
     beforeSuccess: async (workspace: StoredResource, operation: OperationRecord) => {
       const properties = propertiesOf(workspace.body);
-      const storageAccount = store.get(String(properties.storageAccount));
-      if (!storageAccount) throw new Error(`storage account ${String(properties.storageAccount)} vanished`);
+      const storageAccount = store.get(jsonText(properties.storageAccount));
+      if (!storageAccount) throw new Error(`storage account ${jsonText(properties.storageAccount)} vanished`);
       const key = storageAccountKeys(storageAccount)[0];
-      const accountName = String(storageAccount.body.name);
-      const blobContainer = `azureml-blobstore-${String(properties.workspaceId)}`;
+      const accountName = jsonText(storageAccount.body.name);
+      const blobContainer = `azureml-blobstore-${jsonText(properties.workspaceId)}`;
       await services.storage.createContainer(accountName, key, blobContainer);
       await services.storage.createContainer(accountName, key, "azureml");
       const createdBy = directory.principalByObjectId(operation.initiatorObjectId)?.clientId ?? operation.initiatorObjectId;
@@ -115,7 +115,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
       const current = propertiesOf(existing.body);
       for (const immutable of ["storageAccount", "keyVault"]) {
         const wanted = requested[immutable];
-        if (typeof wanted === "string" && wanted.toLowerCase() !== String(current[immutable]).toLowerCase()) {
+        if (typeof wanted === "string" && wanted.toLowerCase() !== jsonText(current[immutable]).toLowerCase()) {
           throw new ArmError(400, "BadRequest", `The ${immutable} of workspace '${name}' cannot be changed once the workspace exists.`);
         }
       }
@@ -146,11 +146,11 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
     for (const required of ["storageAccount", "keyVault"]) {
       if (typeof requested[required] !== "string") throw new ArmError(400, "BadRequest", `The workspace property '${required}' is required.`);
     }
-    const storageAccount = dependency(services, "storageAccount", String(requested.storageAccount));
+    const storageAccount = dependency(services, "storageAccount", jsonText(requested.storageAccount));
     if (propertiesOf(storageAccount.body).isHnsEnabled === true) {
       throw new ArmError(400, "BadRequest", "The storage account of a workspace cannot have a hierarchical namespace (Data Lake Storage Gen2) enabled.");
     }
-    dependency(services, "keyVault", String(requested.keyVault));
+    dependency(services, "keyVault", jsonText(requested.keyVault));
     for (const optional of ["applicationInsights", "containerRegistry"]) {
       if (typeof requested[optional] === "string") dependency(services, optional, String(requested[optional]));
     }
@@ -204,17 +204,17 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
   const listKeys = (context: ArmRequestContext): ArmResult => {
     const workspace = find(context);
     const properties = propertiesOf(workspace.body);
-    const result: JsonObject = { userStorageResourceId: String(properties.storageAccount), notebookAccessKeys: {} };
-    const storageAccount = store.get(String(properties.storageAccount));
+    const result: JsonObject = { userStorageResourceId: jsonText(properties.storageAccount), notebookAccessKeys: {} };
+    const storageAccount = store.get(jsonText(properties.storageAccount));
     if (storageAccount) result.userStorageKey = storageAccountKeys(storageAccount)[0];
     const insights = typeof properties.applicationInsights === "string" ? store.get(properties.applicationInsights) : undefined;
     if (insights && typeof insights.secrets.instrumentationKey === "string") result.appInsightsInstrumentationKey = insights.secrets.instrumentationKey;
     const registry = typeof properties.containerRegistry === "string" ? store.get(properties.containerRegistry) : undefined;
     if (registry && propertiesOf(registry.body).adminUserEnabled === true && Array.isArray(registry.secrets.passwords)) {
       result.containerRegistryCredentials = {
-        location: String(registry.body.location),
-        username: String(registry.body.name),
-        passwords: registry.secrets.passwords.map((value, index) => ({ name: index === 0 ? "password" : "password2", value: String(value) })),
+        location: jsonText(registry.body.location),
+        username: jsonText(registry.body.name),
+        passwords: registry.secrets.passwords.map((value, index) => ({ name: index === 0 ? "password" : "password2", value: jsonText(value) })),
       };
     }
     return { status: 200, body: result };
@@ -281,7 +281,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
           kind: "delete",
           completion: deletion,
           providerNamespace: "Microsoft.MachineLearningServices",
-          location: String(workspace.body.location),
+          location: jsonText(workspace.body.location),
         });
         return { status: 202, headers: { ...operations.asyncOperationHeaders(operation), ...operations.locationHeaders(operation) } };
       },
