@@ -4,18 +4,20 @@ import * as path from "node:path";
 import type { JobBase } from "@azure/arm-machinelearning";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import type { JobOutputState } from "../../../tasks/common/src/jobs/jobGateway";
-import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
 import { runMockTask } from "../../support/mockTaskRun";
 import { emptyJobsState, type InMemoryJobsState, jobsStateFileVariable, readJobsState } from "../support/inMemoryJobGateway";
 import { emptyModelsState, type InMemoryModelsState, modelsStateFileVariable, readModelsState, type StoredVersion } from "./inMemoryModelRegistry";
-
-export const connectionId = "c0ffee00-0000-4000-8000-000000000002";
-export const subscriptionId = "00000000-1111-4222-8333-444444444444";
-export const tenantId = "72f988bf-0000-4000-8000-000000000000";
-export const servicePrincipalKey = "sp-key-that-must-never-be-printed";
-export const resourceGroup = "rg-mlops-dev";
-export const workspaceName = "amlmlopsdev01";
-export const workspaceId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
+import {
+  connectionId,
+  subscriptionId,
+  tenantId,
+  servicePrincipalKey,
+  resourceGroup,
+  workspaceName,
+  workspaceId,
+  devAgentEnvironment,
+} from "../support/devAgent";
+export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceName, workspaceId } from "../support/devAgent";
 
 export interface Scenario {
   inputs?: Record<string, string>;
@@ -114,25 +116,7 @@ export class RegisterTaskBed {
 
   environment(scenario: Scenario = {}): Record<string, string> {
     return {
-      ...endpointEnvironment({
-        id: connectionId,
-        url: "https://management.azure.com/",
-        scheme: "ServicePrincipal",
-        parameters: {
-          serviceprincipalid: "11111111-2222-4333-8444-555555555555",
-          serviceprincipalkey: servicePrincipalKey,
-          tenantid: tenantId,
-          authenticationType: "spnKey",
-        },
-        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
-      }),
-      ENVIRONMENT: "DEV",
-      NAMESPACE: "mlopsdev01",
-      RESOURCE_GROUP: resourceGroup,
-      SYSTEM_DEFAULTWORKINGDIRECTORY: this.workDir,
-      BUILD_SOURCESDIRECTORY: this.workDir,
-      AGENT_BUILDDIRECTORY: this.workDir,
-      AGENT_TEMPDIRECTORY: path.join(this.workDir, "agent-temp"),
+      ...devAgentEnvironment(this.workDir),
       [modelsStateFileVariable]: this.modelsFile,
       [jobsStateFileVariable]: this.jobsFile,
       REGISTER_INPUTS: JSON.stringify({ azureSubscription: connectionId, ...scenario.inputs }),

@@ -3,17 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
-import { endpointEnvironment, hostEnvironment } from "../../../local/runner/agentEnvironment";
+import { hostEnvironment } from "../../../local/runner/agentEnvironment";
 import { runMockTask } from "../../support/mockTaskRun";
 import { assetsStateFileVariable, emptyAssetsState, InMemoryAssetsState, readAssetsState } from "../support/inMemoryAssetGateway";
 import { emptyJobsState, InMemoryJobsState, jobsStateFileVariable, readJobsState, ScriptedJob } from "../support/inMemoryJobGateway";
-
-export const connectionId = "c0ffee00-0000-4000-8000-000000000002";
-export const subscriptionId = "00000000-1111-4222-8333-444444444444";
-export const tenantId = "72f988bf-0000-4000-8000-000000000000";
-export const servicePrincipalKey = "sp-key-that-must-never-be-printed";
-export const resourceGroup = "rg-mlops-dev";
-export const workspaceId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/amlmlopsdev01`;
+import { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceId, devAgentEnvironment } from "../support/devAgent";
+export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceId } from "../support/devAgent";
 
 export const trainingJob = [
   "$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json",
@@ -91,25 +86,7 @@ export class TrainTaskBed {
   /** The environment the agent gives the task for this scenario. */
   environment(scenario: Scenario = {}): Record<string, string> {
     return {
-      ...endpointEnvironment({
-        id: connectionId,
-        url: "https://management.azure.com/",
-        scheme: "ServicePrincipal",
-        parameters: {
-          serviceprincipalid: "11111111-2222-4333-8444-555555555555",
-          serviceprincipalkey: servicePrincipalKey,
-          tenantid: tenantId,
-          authenticationType: "spnKey",
-        },
-        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
-      }),
-      ENVIRONMENT: "DEV",
-      NAMESPACE: "mlopsdev01",
-      RESOURCE_GROUP: resourceGroup,
-      SYSTEM_DEFAULTWORKINGDIRECTORY: this.workDir,
-      BUILD_SOURCESDIRECTORY: this.workDir,
-      AGENT_BUILDDIRECTORY: this.workDir,
-      AGENT_TEMPDIRECTORY: path.join(this.workDir, "agent-temp"),
+      ...devAgentEnvironment(this.workDir),
       BUILD_BUILDID: "42",
       BUILD_BUILDNUMBER: "20261130.1",
       BUILD_DEFINITIONNAME: "Churn training",

@@ -2,16 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
-import { endpointEnvironment } from "../../../local/runner/agentEnvironment";
 import { unescapeCommandText } from "../../../local/runner/loggingCommands";
 import { runMockTask } from "../../support/mockTaskRun";
 import { emptyState, InMemoryAzureState, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
-
-export const connectionId = "c0ffee00-0000-4000-8000-000000000001";
-export const subscriptionId = "00000000-1111-4222-8333-444444444444";
-export const tenantId = "72f988bf-0000-4000-8000-000000000000";
-export const servicePrincipalKey = "sp-key-that-must-never-be-printed";
-export const resourceGroup = "rg-mlops-dev";
+import { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, devAgentEnvironment } from "../support/devAgent";
+export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup } from "../support/devAgent";
 
 export const clustersYaml = ["- name: cpu-cluster", "  size: Standard_DS3_v2", "  min_instances: 0", "  max_instances: 2"].join("\n");
 
@@ -90,26 +85,8 @@ export class WorkspaceTaskBed {
   /** The environment the agent gives the task for this scenario. */
   environment(scenario: Scenario = {}): Record<string, string> {
     const environment: Record<string, string> = {
-      ...endpointEnvironment({
-        id: connectionId,
-        url: "https://management.azure.com/",
-        scheme: "ServicePrincipal",
-        parameters: {
-          serviceprincipalid: "11111111-2222-4333-8444-555555555555",
-          serviceprincipalkey: servicePrincipalKey,
-          tenantid: tenantId,
-          authenticationType: "spnKey",
-        },
-        data: { subscriptionId, subscriptionName: "MLOps Dev", environment: "AzureCloud", scopeLevel: "Subscription" },
-      }),
-      ENVIRONMENT: "DEV",
-      NAMESPACE: "mlopsdev01",
-      RESOURCE_GROUP: resourceGroup,
+      ...devAgentEnvironment(this.workDir),
       LOCATION: "westeurope",
-      SYSTEM_DEFAULTWORKINGDIRECTORY: this.workDir,
-      BUILD_SOURCESDIRECTORY: this.workDir,
-      AGENT_BUILDDIRECTORY: this.workDir,
-      AGENT_TEMPDIRECTORY: path.join(this.workDir, "agent-temp"),
       [stateFileVariable]: this.stateFile,
       WORKSPACE_INPUTS: JSON.stringify({ azureSubscription: connectionId, computeClusters: this.computeClusters, ...scenario.inputs }),
       ...scenario.variables,
