@@ -173,7 +173,7 @@ describe("AzureMLTrain end to end on the local Azure", function () {
     assert.ok(statusAtFirstLine, `the script's first line never reached the task's output\n${run.log}`);
     const status = await statusAtFirstLine;
     assert.equal(run.result, "Succeeded", run.log);
-    assert.ok(!terminal.includes(status), `the job was ${status} when its first line arrived`);
+    assert.equal(status, "Running", "the job's status when its first line reached the task's output");
     const lines = run.log.split("\n");
     assert.ok(lines.indexOf("going") > lines.indexOf("waiting for go") && lines.some((line) => line.startsWith("rmse=")), run.log);
     const job = await arm.get(jobId(run.outputs.jobName ?? ""), apiVersions.machineLearning);
@@ -181,15 +181,22 @@ describe("AzureMLTrain end to end on the local Azure", function () {
     assert.equal(job.properties?.displayName, "live log");
   });
 
-  it("a failing script fails the task with the script's error, in one sentence", async () => {
-    const jobFile = project(jobYaml("python fail.py"));
-    const run = await train(jobFile);
-    assert.equal(run.result, "Failed", run.log);
-    assert.match(run.message ?? "", /^Job '[^']+' failed.*ValueError: training data has no 'target' column/);
-    assert.doesNotMatch(run.message ?? "", /\n/, "one line");
-    assert.equal(run.outputs.jobStatus, "Failed");
-    assert.equal(await jobStatus(run.outputs.jobName ?? ""), "Failed");
-  });
+  const failures: Array<[string, string, RegExp]> = [
+    ["raises", "python fail.py", /ValueError: training data has no 'target' column/],
+    ["imports a module that is not there", "python fail.py --missing-module", /needs Python module 'no_such_training_module'/],
+  ];
+  for (const [what, command, error] of failures) {
+    it(`a script that ${what} fails the task with the script's error, in one sentence`, async () => {
+      const run = await train(project(jobYaml(command)));
+      assert.equal(run.result, "Failed", run.log);
+      const name = run.outputs.jobName ?? "";
+      assert.ok(run.message?.startsWith(`Job '${name}' failed: `), run.message);
+      assert.match(run.message ?? "", error);
+      assert.doesNotMatch(run.message ?? "", /\n/, "one line");
+      assert.equal(run.outputs.jobStatus, "Failed");
+      assert.equal(await jobStatus(name), "Failed");
+    });
+  }
 
   it("the job's limits.timeout cancels it, and the task fails saying so", async () => {
     const jobFile = project(jobYaml("python slow.py --seconds 120", ["limits:", "  timeout: 3"]));
