@@ -12,6 +12,7 @@ import { MlStepOptions, MlWorkspaceBed, startMlWorkspaceBed } from "./mlWorkspac
 
 const trainingFixture = path.resolve(__dirname, "../../../test/fixtures/training");
 const terminal = ["Completed", "Failed", "Canceled"];
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A job YAML as Microsoft's docs write one (commandJob schema, `code` relative to the file); `extra` lines are appended. */
 function jobYaml(command: string, extra: string[] = []): string {
@@ -303,15 +304,28 @@ describe("AzureMLTrain end to end on the local Azure", function () {
     assert.equal(await jobStatus(run.outputs.jobName ?? ""), "Completed");
   });
 
-  it("a misspelled field in the job YAML fails with the file, the field and its line, before any Azure call", async () => {
-    const jobFile = project(jobYaml("python train.py").replace("experiment_name:", "experiment_nmae:"));
-    bed.azure.clearRequests();
-    const run = await train(jobFile);
-    assert.equal(run.result, "Failed", run.log);
-    const message = run.message ?? "";
-    assert.ok(message.startsWith(`Input 'jobFile': ${jobFile}:7: field 'experiment_nmae' `), message);
-    assert.match(message, /did you mean 'experiment_name'\?$/);
-    assert.doesNotMatch(message, /\n|\sat \S+ \(/, "one sentence, no stack");
-    assert.deepEqual(bed.azure.requests(), [], "the task called Azure");
-  });
+  const badFiles: Array<[string, (yaml: string) => string, (file: string) => RegExp]> = [
+    [
+      "a misspelled field",
+      (yaml) => yaml.replace("experiment_name:", "experiment_nmae:"),
+      (file) => new RegExp(`^Input 'jobFile': ${escaped(file)}:7: field 'experiment_nmae' .*did you mean 'experiment_name'\\?$`),
+    ],
+    // An unclosed flow sequence: the parser finds out on the next line.
+    [
+      "a YAML syntax error",
+      (yaml) => yaml.replace("  alpha: 0.5", "  alpha: [0.5"),
+      (file) => new RegExp(`^Input 'jobFile': ${escaped(file)}:6 \\(column 1\\) is not valid YAML: .+\\.$`),
+    ],
+  ];
+  for (const [what, spoil, expected] of badFiles) {
+    it(`${what} in the job YAML fails with the file and its line, before any Azure call`, async () => {
+      const jobFile = project(spoil(jobYaml("python train.py")));
+      bed.azure.clearRequests();
+      const run = await train(jobFile);
+      assert.equal(run.result, "Failed", run.log);
+      assert.match(run.message ?? "", expected(jobFile));
+      assert.doesNotMatch(run.message ?? "", /\n|\sat \S+ \(/, "one sentence, no stack");
+      assert.deepEqual(bed.azure.requests(), [], "the task called Azure");
+    });
+  }
 });
