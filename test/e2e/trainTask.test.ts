@@ -182,6 +182,16 @@ describe("AzureMLTrain end to end on the local Azure", function () {
     assert.equal(job.properties?.displayName, "live log");
   });
 
+  it("without waiting (input 'wait' false), ends at submission and the job goes on to Completed", async () => {
+    const run = await train(project(jobYaml("python train.py --alpha ${{inputs.alpha}}")), { wait: "false" });
+    assert.equal(run.result, "Succeeded", run.log);
+    const name = run.outputs.jobName ?? "";
+    assert.equal(run.message, `Job '${name}' submitted; not waiting for it (input 'wait' is false).`);
+    assert.ok(!terminal.includes(run.outputs.jobStatus ?? ""), `jobStatus ${run.outputs.jobStatus} at submission`);
+    assert.doesNotMatch(run.log, /^Training Ridge/m, "no log is streamed");
+    assert.equal(await endedStatus(name), "Completed");
+  });
+
   const failures: Array<[string, string, RegExp]> = [
     ["raises", "python fail.py", /ValueError: training data has no 'target' column/],
     ["imports a module that is not there", "python fail.py --missing-module", /needs Python module 'no_such_training_module'/],
