@@ -182,6 +182,26 @@ describe("AzureJobGateway", function () {
     );
   });
 
+  it("gives a canceled job's reason too (a job whose limits.timeout passed)", async () => {
+    jobStatus.set("job-timed-out", "Canceled");
+    bed.serveRunDetails("job-timed-out", () => ({
+      status: 200,
+      body: {
+        status: "Canceled",
+        logFiles: {},
+        error: { error: { code: "UserError", message: "The job ran longer than its limits.timeout of 3 seconds and was canceled." } },
+      },
+    }));
+    const gateway = new AzureJobGateway(bed.session(), workspace, { sleep: noWait });
+
+    const job = await gateway.get("job-timed-out");
+
+    assert.equal(
+      new AzureMLFailure("Job 'job-timed-out'", "was canceled before it ended", job?.error).message,
+      "Job 'job-timed-out' was canceled before it ended: The job ran longer than its limits.timeout of 3 seconds and was canceled. (UserError)",
+    );
+  });
+
   it("cancels through the control plane, and names the job when a call fails", async () => {
     const gateway = new AzureJobGateway(bed.session(), workspace, { sleep: noWait });
     await gateway.cancel("job-follow");

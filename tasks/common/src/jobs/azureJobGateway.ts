@@ -45,7 +45,8 @@ export class AzureJobGateway implements JobGateway {
     const job = await describing(`Reading job '${name}'`, () => this.controlPlane.getJob(name));
     if (!job) return undefined;
     const state = toJobState(job, name);
-    if (state.status === "Failed") state.error = await this.failureOf(name);
+    // A canceled job has its reason there too (e.g. its limits.timeout passed).
+    if (state.status === "Failed" || state.status === "Canceled") state.error = await this.failureOf(name);
     return state;
   }
 
@@ -103,7 +104,7 @@ export class AzureJobGateway implements JobGateway {
     }
   }
 
-  /** The service's error of a failed job, from run history; none when that cannot be read. */
+  /** The service's error of a failed or canceled job, from run history; none when that cannot be read. */
   private async failureOf(name: string): Promise<JobState["error"]> {
     try {
       return (await (await this.dataPlaneClient()).runDetails(name)).error;

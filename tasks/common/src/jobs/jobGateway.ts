@@ -20,7 +20,7 @@ export interface JobState {
   /** The job's page in Azure ML studio (services.Studio.endpoint). */
   studioUrl?: string;
   outputs: Record<string, JobOutputState>;
-  /** The service's own error, for a failed job. */
+  /** The service's own error, for a failed or canceled job. */
   error?: ServiceError;
 }
 
