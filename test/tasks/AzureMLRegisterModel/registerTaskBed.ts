@@ -7,16 +7,7 @@ import type { JobOutputState } from "../../../tasks/common/src/jobs/jobGateway";
 import { runMockTask } from "../../support/mockTaskRun";
 import { emptyJobsState, type InMemoryJobsState, jobsStateFileVariable, readJobsState } from "../support/inMemoryJobGateway";
 import { emptyModelsState, type InMemoryModelsState, modelsStateFileVariable, readModelsState, type StoredVersion } from "./inMemoryModelRegistry";
-import {
-  connectionId,
-  subscriptionId,
-  tenantId,
-  servicePrincipalKey,
-  resourceGroup,
-  workspaceName,
-  workspaceId,
-  devAgentEnvironment,
-} from "../support/devAgent";
+import { connectionId, devAgentEnvironment } from "../support/devAgent";
 export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceName, workspaceId } from "../support/devAgent";
 
 export interface Scenario {

@@ -7,7 +7,7 @@ import { hostEnvironment } from "../../../local/runner/agentEnvironment";
 import { runMockTask } from "../../support/mockTaskRun";
 import { assetsStateFileVariable, emptyAssetsState, InMemoryAssetsState, readAssetsState } from "../support/inMemoryAssetGateway";
 import { emptyJobsState, InMemoryJobsState, jobsStateFileVariable, readJobsState, ScriptedJob } from "../support/inMemoryJobGateway";
-import { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceId, devAgentEnvironment } from "../support/devAgent";
+import { connectionId, devAgentEnvironment } from "../support/devAgent";
 export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceId } from "../support/devAgent";
 
 export const trainingJob = [

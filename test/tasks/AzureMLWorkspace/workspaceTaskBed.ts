@@ -5,7 +5,7 @@ import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import { unescapeCommandText } from "../../../local/runner/loggingCommands";
 import { runMockTask } from "../../support/mockTaskRun";
 import { emptyState, InMemoryAzureState, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
-import { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, devAgentEnvironment } from "../support/devAgent";
+import { connectionId, subscriptionId, resourceGroup, devAgentEnvironment } from "../support/devAgent";
 export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup } from "../support/devAgent";
 
 export const clustersYaml = ["- name: cpu-cluster", "  size: Standard_DS3_v2", "  min_instances: 0", "  max_instances: 2"].join("\n");
