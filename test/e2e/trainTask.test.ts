@@ -152,7 +152,8 @@ describe("AzureMLTrain end to end on the local Azure", function () {
     const jobFile = project(
       jobYaml("python wait_for_go.py && python train.py --alpha ${{inputs.alpha}}", [`compute: azureml:${bed.clusterName}`, "display_name: live log"]).replace(
         /^environment: .*$/m,
-        "environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:1",
+        // The curated environment as Microsoft's tutorials name it: resolved through the workspace's versions.
+        "environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest",
       ),
       { "wait_for_go.py": waitForGo },
     );
@@ -180,6 +181,7 @@ describe("AzureMLTrain end to end on the local Azure", function () {
     const job = await arm.get(jobId(run.outputs.jobName ?? ""), apiVersions.machineLearning);
     assert.equal(String(job.properties?.computeId).toLowerCase(), `${bed.workspaceId}/computes/${bed.clusterName}`.toLowerCase());
     assert.equal(job.properties?.displayName, "live log");
+    assert.match(String(job.properties?.environmentId), /\/environments\/AzureML-sklearn-1\.0-ubuntu20\.04-py38-cpu\/versions\/1$/);
   });
 
   it("without waiting (input 'wait' false), ends at submission and the job goes on to Completed", async () => {

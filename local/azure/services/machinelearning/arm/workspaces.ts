@@ -18,6 +18,7 @@ import {
 import { defineDeletion, defineProvisioning, needsReprovisioning } from "../../../arm/provisioning";
 import { isAuthorized } from "../../../arm/authorization";
 import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
+import { addCuratedEnvironments } from "./curatedEnvironments";
 import { createSystemDatastore } from "./datastores";
 import { discoveryUrl } from "../dataplane/discovery";
 import { machineLearningApiVersions, workspaceId, workspaceTemplate, workspaceType } from "./workspaceIds";
@@ -84,6 +85,7 @@ export function machineLearningWorkspaceRoutes(services: ArmServices): ArmRoute[
         isDefault: false,
         description: "",
       });
+      addCuratedEnvironments(store, workspace);
       return workspace;
     },
   });
