@@ -1,0 +1,381 @@
+import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalAzure, RequestLogEntry, startLocalAzure } from "../../local/azure";
+import { agentServiceConnection, stepWithConnection } from "../../local/runner/serviceConnections";
+import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
+import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
+import type { DatastoreFile } from "../local/clients/datastoreFiles";
+import { runClient } from "../local/support/runClient";
+import { ArmReader, ArmResource } from "./armReader";
+import { ensureTaskBuilt } from "./builtTasks";
+
+const projectRoot = path.resolve(__dirname, "../../..");
+const trainingFixtures = path.join(projectRoot, "test", "fixtures", "training");
+const modelExamples = path.join(projectRoot, "test", "unit", "azureml", "fixtures", "azureml-examples", "cli", "assets", "model");
+
+const namespace = "e2ereg01";
+const resourceGroup = "rg-e2e-register";
+const workspaceName = `aml${namespace}`;
+
+/** A command job YAML for the sklearn fixture, as `az ml job create -f` reads it. */
+function jobYaml(command: string): string {
+  return [
+    "$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json",
+    "code: src",
+    `command: ${command}`,
+    "environment:",
+    "  image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest",
+    "compute: azureml:cpu-cluster",
+    "experiment_name: register-e2e",
+  ].join("\n");
+}
+
+interface TrainedJob {
+  name: string;
+  /** The job variables the Train step set (AZUREML_LAST_JOB_NAME), as the agent passes them to later steps. */
+  variables: Record<string, string>;
+  metrics: { rmse: number; r2: number; alpha: number };
+}
+
+// The built AzureMLRegisterModel task, run as the agent runs it, registering the models of jobs
+// the built AzureMLTrain task ran on the local Azure (the sklearn fixture really runs, with
+// /usr/bin/python3); every ARM exchange checked against the swagger.
+describe("AzureMLRegisterModel end to end on the local Azure", function () {
+  this.timeout(600_000);
+  let azure: LocalAzure;
+  let stateDir: string;
+  let workDir: string;
+  let registerTask: string;
+  let trainTask: string;
+  let workspaceId: string;
+  let arm: ArmReader;
+  /** By alpha: on load_diabetes, 0.1 is the best (r2 0.461, rmse 53.4), 1 next (0.419, 55.5), 10 the worst (0.161, 66.7). */
+  const jobs = new Map<string, TrainedJob>();
+
+  const baseVariables = () => ({
+    "System.DefaultWorkingDirectory": workDir,
+    "Agent.TempDirectory": path.join(workDir, "agent-temp"),
+    ENVIRONMENT: "DEV",
+    NAMESPACE: namespace,
+    RESOURCE_GROUP: resourceGroup,
+    LOCATION: azure.connection.location,
+    "Build.DefinitionName": "register e2e",
+  });
+
+  async function runStep(taskDirectory: string, inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<TaskStepResult> {
+    const connection = azure.connection;
+    const step = stepWithConnection(
+      { taskDirectory, inputs, variables: { ...baseVariables(), ...variables }, timeoutMs: 300_000 },
+      connection,
+      agentServiceConnection(connection, "secret"),
+    );
+    return await runTaskStep(step);
+  }
+
+  interface Registration {
+    result: TaskStepResult;
+    /** The run summary the task uploaded, its markdown escapes removed. */
+    summary: string;
+    requests: RequestLogEntry[];
+  }
+
+  async function register(inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<Registration> {
+    azure.clearRequests();
+    const result = await runStep(registerTask, inputs, variables);
+    const summaryFile = result.summaries[0];
+    const markdown = summaryFile && fs.existsSync(summaryFile) ? fs.readFileSync(summaryFile, "utf8") : "";
+    // As it reads once rendered: the task escapes punctuation in the text it quotes.
+    const summary = markdown.replace(/\\([!-/:-@[-`{-~])/g, "$1");
+    return { result, summary, requests: azure.requests() };
+  }
+
+  async function train(alpha: string): Promise<TrainedJob> {
+    fs.writeFileSync(path.join(workDir, "ml", `job-${alpha}.yml`), jobYaml(`python train.py --alpha ${alpha}`));
+    const result = await runStep(trainTask, { jobFile: `ml/job-${alpha}.yml` });
+    assert.equal(result.result, "Succeeded", result.log);
+    const name = result.outputs.jobName;
+    assert.ok(name, "the Train task output no jobName");
+    const metrics = JSON.parse((await artifact(name, "outputs/metrics.json")).toString("utf8")) as TrainedJob["metrics"];
+    return { name, variables: result.variables, metrics };
+  }
+
+  function job(alpha: string): TrainedJob {
+    const found = jobs.get(alpha);
+    assert.ok(found, `no job trained with alpha ${alpha}`);
+    return found;
+  }
+
+  /** The blobs under a datastore path, read from outside the task (ARM's ListSecrets, then storage). */
+  function datastoreFiles(datastore: string, prefix: string): Promise<DatastoreFile[]> {
+    return runClient<DatastoreFile[]>(azure, "datastoreFiles", [resourceGroup, workspaceName, datastore, prefix]);
+  }
+
+  /** A file of a job's artifacts (its ./outputs), where Azure ML keeps it: workspaceartifactstore, ExperimentRun/dcid.<job>. */
+  async function artifact(jobName: string, file: string): Promise<Buffer> {
+    const found = await datastoreFiles("workspaceartifactstore", `ExperimentRun/dcid.${jobName}/${file}`);
+    assert.equal(found.length, 1, `${file} of job ${jobName}: ${JSON.stringify(found)}`);
+    return Buffer.from(found[0].base64 ?? "", "base64");
+  }
+
+  async function modelVersion(name: string, version: string): Promise<ArmResource> {
+    return arm.get(`${workspaceId}/models/${name}/versions/${version}`, apiVersions.machineLearning);
+  }
+
+  /** The model's version names, sorted; none when the model does not exist (404). */
+  async function versionsOf(name: string): Promise<string[]> {
+    let answer: ArmResource;
+    try {
+      answer = await arm.get(`${workspaceId}/models/${name}/versions`, apiVersions.machineLearning);
+    } catch (error) {
+      if (error instanceof Error && / answered HTTP 404:/.test(error.message)) return [];
+      throw error;
+    }
+    const list = (answer as unknown as { value?: ArmResource[] }).value ?? [];
+    return list.map((entry) => entry.name).sort();
+  }
+
+  const creations = (requests: RequestLogEntry[]) => requests.filter((entry) => entry.method === "PUT" && /\/models\/[^/]+\/versions\//i.test(entry.path));
+
+  before(async () => {
+    registerTask = ensureTaskBuilt("AzureMLRegisterModel");
+    trainTask = ensureTaskBuilt("AzureMLTrain");
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-register-azure-"));
+    workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-register-sources-")));
+    fs.mkdirSync(path.join(workDir, "agent-temp"));
+    fs.mkdirSync(path.join(workDir, "ml", "src"), { recursive: true });
+    for (const script of ["train.py", "fail.py", "slow.py"]) fs.copyFileSync(path.join(trainingFixtures, script), path.join(workDir, "ml", "src", script));
+    azure = await startLocalAzure({ stateDir, provisioningSeconds: 1, retryAfterSeconds: 1, python: "/usr/bin/python3" });
+
+    const workspace = await runStep(ensureTaskBuilt("AzureMLWorkspace"), {
+      createResourceGroup: "true",
+      computeClusters: "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2",
+    });
+    assert.equal(workspace.result, "Succeeded", workspace.log);
+    workspaceId = workspace.outputs.workspaceId ?? "";
+    arm = await ArmReader.signIn(azure.connection);
+    for (const alpha of ["1", "0.1", "10"]) jobs.set(alpha, await train(alpha));
+  });
+
+  after(async () => {
+    await azure?.stop();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    assert.deepEqual(azure.violations(), []);
+    assert.equal(azure.validationCounts().unmatched, 0, "a request strict mode could not match to the swagger");
+  });
+
+  it("registers the output of the job the last Train step submitted (no gate): version 1, its outputs, the job recorded, the model file there", async () => {
+    // The runner runs one step; the agent passes a step's job variables to the next ones, so the
+    // Train step's AZUREML_LAST_JOB_NAME is given to the Register step as the pipeline would.
+    const last = job("10");
+    assert.equal(last.variables.AZUREML_LAST_JOB_NAME, last.name, "the Train step did not set AZUREML_LAST_JOB_NAME");
+    const run = await register({ modelName: "diabetes" }, last.variables);
+    assert.equal(run.result.result, "Succeeded", run.result.log);
+    const outputs = run.result.outputs;
+    assert.deepEqual(
+      { modelName: outputs.modelName, modelVersion: outputs.modelVersion, modelRegistered: outputs.modelRegistered },
+      { modelName: "diabetes", modelVersion: "1", modelRegistered: "true" },
+    );
+    assert.equal(outputs.modelId?.toLowerCase(), `${workspaceId}/models/diabetes/versions/1`.toLowerCase());
+
+    const version = await modelVersion("diabetes", "1");
+    assert.equal(version.id.toLowerCase(), outputs.modelId?.toLowerCase(), "the modelId output is the version's id");
+    assert.equal(version.properties?.jobName, last.name);
+    assert.equal(version.properties?.modelType, "custom_model");
+    const modelUri = String(version.properties?.modelUri);
+    assert.match(modelUri, new RegExp(`^azureml://jobs/${last.name}/outputs/artifacts/paths/outputs/?$`), "the version points at the job's ./outputs");
+    assert.ok(run.result.log.includes(modelUri), run.result.log);
+
+    // What the version points at is really there: the job's model.pkl, a pickle, beside its metrics.
+    const files = await datastoreFiles("workspaceartifactstore", `ExperimentRun/dcid.${last.name}/outputs/`);
+    const model = files.find((file) => file.name === "model.pkl");
+    assert.ok(model, JSON.stringify(files));
+    assert.equal(model.start, "8004", "model.pkl is a pickle");
+    assert.ok(model.bytes > 100);
+    assert.ok(files.some((file) => file.name === "metrics.json"));
+    assert.match(run.summary, /diabetes/);
+    assert.match(run.summary, /\b1\b/);
+  });
+
+  for (const [goal, metric] of [
+    ["maximize", "r2"],
+    ["minimize", "rmse"],
+  ] as const) {
+    it(`gate ${goal} on ${metric}: the first version is registered, a better job registers the next, a worse one is skipped cleanly`, async () => {
+      const modelName = `diabetes-${metric}`;
+      const gate = { metric, goal };
+      const [middle, best, worst] = [job("1"), job("0.1"), job("10")];
+      const value = (trained: TrainedJob) => String(trained.metrics[metric]);
+
+      const first = await register({ modelName, jobName: middle.name, ...gate });
+      assert.equal(first.result.result, "Succeeded", first.result.log);
+      assert.equal(first.result.outputs.modelVersion, "1");
+      assert.match(first.result.log, /No champion yet: the model has no version yet, so the model is registered\./);
+      const v1 = await modelVersion(modelName, "1");
+      assert.equal((v1.properties?.properties as Record<string, string>)[`metric.${metric}`], value(middle), "the measured value is recorded on the version");
+      assert.equal((v1.properties?.tags as Record<string, string>)[`metric.${metric}`], value(middle), "and shown as a tag");
+
+      const better = await register({ modelName, jobName: best.name, ...gate });
+      assert.equal(better.result.result, "Succeeded", better.result.log);
+      assert.deepEqual([better.result.outputs.modelVersion, better.result.outputs.modelRegistered], ["2", "true"]);
+      const wins = `The model wins on '${metric}' ${value(best)} against ${value(middle)} of the champion version 1 (the newest version), goal ${goal}, so it is registered.`;
+      assert.ok(better.result.log.includes(wins), better.result.log);
+      assert.match(better.summary, /wins: registered/);
+      assert.equal((await modelVersion(modelName, "2")).properties?.jobName, best.name);
+
+      const worse = await register({ modelName, jobName: worst.name, ...gate });
+      assert.equal(worse.result.result, "Succeeded", worse.result.log);
+      assert.deepEqual([worse.result.errors, worse.result.warnings], [[], []], "a skip is neither an error nor a warning");
+      assert.deepEqual(
+        {
+          version: worse.result.outputs.modelVersion,
+          id: worse.result.outputs.modelId,
+          registered: worse.result.outputs.modelRegistered,
+          name: worse.result.outputs.modelName,
+        },
+        { version: "", id: "", registered: "false", name: modelName },
+      );
+      const loses = `The champion is better on '${metric}' ${value(worst)} against ${value(best)} of the champion version 2 (the newest version), goal ${goal}, so the model is not registered.`;
+      assert.ok(worse.result.message?.includes(loses), worse.result.message);
+      // The summary shows the comparison: the metric, both values, the champion and the verdict.
+      assert.match(worse.summary, new RegExp(`Model ${modelName}: not registered`));
+      for (const shown of [metric, goal, value(worst), value(best), "version 2", "loses: not registered"])
+        assert.ok(worse.summary.includes(shown), `the summary lacks '${shown}':\n${worse.summary}`);
+      assert.deepEqual(creations(worse.requests), [], "a skipped model created a version");
+      assert.deepEqual(await versionsOf(modelName), ["1", "2"]);
+    });
+  }
+
+  it("gate with a champion tag: the newest version carrying it is the champion, not the newest version", async () => {
+    const modelName = "diabetes-tagged";
+    const gate = { metric: "r2", goal: "maximize", championTag: "champion=true" };
+    const tagged = await register({ modelName, jobName: job("0.1").name, tags: "champion=true", ...gate });
+    assert.equal(tagged.result.outputs.modelVersion, "1", tagged.result.log);
+    // A newer, worse version without the tag and without a recorded r2 (registered with no gate).
+    const untagged = await register({ modelName, jobName: job("10").name });
+    assert.equal(untagged.result.outputs.modelVersion, "2", untagged.result.log);
+
+    const candidate = await register({ modelName, jobName: job("1").name, ...gate });
+    assert.equal(candidate.result.result, "Succeeded", candidate.result.log);
+    assert.equal(candidate.result.outputs.modelRegistered, "false", "compared with the newest version (no r2) it would have been registered");
+    assert.ok(
+      candidate.result.message?.includes(`against ${job("0.1").metrics.r2} of the champion version 1 (the newest version carrying tag 'champion=true')`),
+      candidate.result.message,
+    );
+    assert.deepEqual(await versionsOf(modelName), ["1", "2"]);
+  });
+
+  it("a job that failed, or one still running, is refused in one sentence and no version is created", async () => {
+    fs.writeFileSync(path.join(workDir, "ml", "job-fail.yml"), jobYaml("python fail.py"));
+    const failedTrain = await runStep(trainTask, { jobFile: "ml/job-fail.yml" });
+    assert.equal(failedTrain.result, "Failed", failedTrain.log);
+    const failedJob = failedTrain.outputs.jobName;
+    assert.ok(failedJob, failedTrain.log);
+    fs.writeFileSync(path.join(workDir, "ml", "job-slow.yml"), jobYaml("python slow.py --seconds 120"));
+    const slowTrain = await runStep(trainTask, { jobFile: "ml/job-slow.yml", wait: "false" });
+    assert.equal(slowTrain.result, "Succeeded", slowTrain.log);
+    const runningJob = slowTrain.outputs.jobName;
+    assert.ok(runningJob, slowTrain.log);
+
+    for (const [jobName, variables, status] of [
+      [failedJob, failedTrain.variables, "Failed"],
+      [runningJob, slowTrain.variables, "(NotStarted|Queued|Preparing|Running)"],
+    ] as const) {
+      // The job comes as the pipeline gives it: the Train step's AZUREML_LAST_JOB_NAME.
+      assert.equal(variables.AZUREML_LAST_JOB_NAME, jobName);
+      const run = await register({ modelName: "diabetes-refused" }, variables);
+      assert.equal(run.result.result, "Failed", run.result.log);
+      assert.match(
+        run.result.message ?? "",
+        new RegExp(
+          `^Job '${jobName}' \\(variable AZUREML_LAST_JOB_NAME\\) is ${status}, not Completed: a model from a job that is not Completed is refused\\.$`,
+        ),
+      );
+      assert.doesNotMatch(run.result.log, /\n\s+at /, "a stack trace was printed");
+      assert.deepEqual(creations(run.requests), []);
+    }
+    assert.deepEqual(await versionsOf("diabetes-refused"), []);
+  });
+
+  it("a local folder is uploaded and registered; a re-run finds it already registered, reuses it and uploads nothing", async () => {
+    const folder = path.join(workDir, "models", "ridge");
+    fs.mkdirSync(folder, { recursive: true });
+    fs.copyFileSync(path.join(modelExamples, "mlflow-model", "model.pkl"), path.join(folder, "model.pkl"));
+    fs.writeFileSync(path.join(folder, "README.md"), "A Ridge regression on load_diabetes.\n");
+    const sha = (file: string) =>
+      createHash("sha256")
+        .update(fs.readFileSync(path.join(folder, file)))
+        .digest("hex");
+
+    const first = await register({ source: "localPath", localPath: "models/ridge", modelName: "ridge-local" });
+    assert.equal(first.result.result, "Succeeded", first.result.log);
+    assert.deepEqual([first.result.outputs.modelVersion, first.result.outputs.modelRegistered], ["1", "true"]);
+    assert.match(first.result.log, /Model files uploaded: 2 file\(s\)/);
+    const version = await modelVersion("ridge-local", "1");
+    const modelUri = String(version.properties?.modelUri);
+    const where = /^azureml:\/\/datastores\/(workspaceblobstore)\/paths\/(LocalUpload\/[0-9a-f]+\/ridge)\/?$/.exec(modelUri);
+    assert.ok(where, `modelUri ${modelUri}`);
+    const uploaded = await datastoreFiles(where[1], `${where[2]}/`);
+    assert.deepEqual(
+      uploaded.map((file) => [file.name, file.sha256]).sort(),
+      [
+        ["README.md", sha("README.md")],
+        ["model.pkl", sha("model.pkl")],
+      ],
+      "the datastore holds the folder's files, byte for byte",
+    );
+
+    const again = await register({ source: "localPath", localPath: "models/ridge", modelName: "ridge-local" });
+    assert.equal(again.result.result, "Succeeded", again.result.log);
+    assert.deepEqual([again.result.outputs.modelVersion, again.result.outputs.modelRegistered], ["1", "true"]);
+    assert.match(again.result.log, /already registered, reused/);
+    assert.match(again.result.log, /Model files unchanged: reusing LocalUpload\/[0-9a-f]+\/ridge/);
+    assert.deepEqual(creations(again.requests), []);
+    const after = await datastoreFiles(where[1], `${where[2]}/`);
+    assert.deepEqual(
+      after.map((file) => [file.name, file.etag]),
+      uploaded.map((file) => [file.name, file.etag]),
+      "a blob was written again",
+    );
+    assert.deepEqual(await versionsOf("ridge-local"), ["1"]);
+  });
+
+  for (const [file, name, type, description, files] of [
+    ["local-file.yml", "local-file-example", "custom_model", "Model created from local file.", ["model.pkl"]],
+    [
+      "local-mlflow.yml",
+      "local-mlflow-example",
+      "mlflow_model",
+      "Model created from local MLflow model directory.",
+      ["MLmodel", "conda.yaml", "input_example.json", "model.pkl", "requirements.txt"],
+    ],
+  ] as const) {
+    it(`the azureml-examples model YAML ${file} registers unchanged (az ml model create -f)`, async () => {
+      fs.cpSync(modelExamples, path.join(workDir, "examples"), { recursive: true });
+      const run = await register({ source: "modelFile", modelFile: `examples/${file}` });
+      assert.equal(run.result.result, "Succeeded", run.result.log);
+      assert.deepEqual([run.result.outputs.modelName, run.result.outputs.modelVersion, run.result.outputs.modelRegistered], [name, "1", "true"]);
+      const version = await modelVersion(name, "1");
+      assert.equal(version.properties?.modelType, type);
+      assert.equal(version.properties?.description, description);
+      assert.deepEqual(version.properties?.tags ?? {}, {}, "the file has no tags and none were added");
+      const where = /^azureml:\/\/datastores\/(workspaceblobstore)\/paths\/(LocalUpload\/[0-9a-f]+\/[^/]+?)\/?$/.exec(String(version.properties?.modelUri));
+      assert.ok(where, String(version.properties?.modelUri));
+      const stored = await datastoreFiles(where[1], where[2]);
+      const local = path.join(modelExamples, "mlflow-model");
+      const expected = files.map((entry) => [
+        entry,
+        createHash("sha256")
+          .update(fs.readFileSync(path.join(local, entry)))
+          .digest("hex"),
+      ]);
+      assert.deepEqual(stored.map((entry) => [path.posix.basename(entry.name) || path.posix.basename(where[2]), entry.sha256]).sort(), expected.sort());
+    });
+  }
+});
