@@ -346,6 +346,98 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     assert.deepEqual(await versionsOf("ridge-local"), ["1"]);
   });
 
+  it("a job's declared model output is the default source, registered with its type; the gate reads the job's ./outputs metrics", async () => {
+    const yaml = [
+      jobYaml("python train.py --alpha 0.5 --model_dir ${{outputs.model}} --metrics_file outputs/metrics.json"),
+      "outputs:",
+      "  model:",
+      "    type: custom_model",
+    ].join("\n");
+    fs.writeFileSync(path.join(workDir, "ml", "job-named.yml"), yaml);
+    const trained = await runStep(trainTask, { jobFile: "ml/job-named.yml" });
+    assert.equal(trained.result, "Succeeded", trained.log);
+    const jobName = trained.outputs.jobName ?? "";
+
+    const run = await register({ modelName: "diabetes-named", metric: "r2", goal: "maximize" }, trained.variables);
+    assert.equal(run.result.result, "Succeeded", run.result.log);
+    assert.equal(run.result.outputs.modelVersion, "1");
+    const version = await modelVersion("diabetes-named", "1");
+    assert.match(String(version.properties?.modelUri), new RegExp(`^azureml://jobs/${jobName}/outputs/model(/paths/?)?$`));
+    assert.equal(version.properties?.jobName, jobName);
+    assert.equal(version.properties?.modelType, "custom_model");
+    const metrics = JSON.parse((await artifact(jobName, "outputs/metrics.json")).toString("utf8")) as TrainedJob["metrics"];
+    assert.equal((version.properties?.properties as Record<string, string>)["metric.r2"], String(metrics.r2));
+    // The named output is where Azure ML puts it by default: workspaceblobstore, azureml/<job>/<output>/.
+    const stored = await datastoreFiles("workspaceblobstore", `azureml/${jobName}/model/`);
+    assert.deepEqual(
+      stored.map((file) => file.name),
+      ["model.pkl"],
+    );
+    assert.equal(stored[0].start, "8004");
+  });
+
+  it("a model YAML whose path is a job output (azureml://jobs/…, runs:/…) records the job, and the gate reads that job's metric", async () => {
+    const [middle, worst] = [job("1"), job("10")];
+    const write = (file: string, modelPath: string) =>
+      fs.writeFileSync(
+        path.join(workDir, file),
+        [
+          "$schema: https://azuremlschemas.azureedge.net/latest/model.schema.json",
+          "name: diabetes-yaml",
+          `path: ${modelPath}`,
+          "type: custom_model",
+          "description: From a job.",
+        ].join("\n"),
+      );
+    write("model-job.yml", `azureml://jobs/${middle.name}/outputs/artifacts/paths/outputs/model.pkl`);
+    write("model-run.yml", `runs:/${worst.name}/outputs/model.pkl`);
+    const gate = { metric: "rmse", goal: "minimize" };
+
+    const first = await register({ source: "modelFile", modelFile: "model-job.yml", ...gate });
+    assert.equal(first.result.result, "Succeeded", first.result.log);
+    assert.deepEqual([first.result.outputs.modelName, first.result.outputs.modelVersion], ["diabetes-yaml", "1"]);
+    const version = await modelVersion("diabetes-yaml", "1");
+    assert.equal(version.properties?.modelUri, `azureml://jobs/${middle.name}/outputs/artifacts/paths/outputs/model.pkl`);
+    assert.equal(version.properties?.jobName, middle.name);
+    assert.equal(version.properties?.description, "From a job.");
+    assert.equal((version.properties?.properties as Record<string, string>)["metric.rmse"], String(middle.metrics.rmse));
+
+    const worse = await register({ source: "modelFile", modelFile: "model-run.yml", ...gate });
+    assert.equal(worse.result.result, "Succeeded", worse.result.log);
+    assert.equal(worse.result.outputs.modelRegistered, "false");
+    assert.ok(worse.result.message?.includes(`'rmse' ${worst.metrics.rmse} against ${middle.metrics.rmse} of the champion version 1`), worse.result.message);
+    assert.deepEqual(creations(worse.requests), []);
+  });
+
+  it("re-running a gated registration of the same job reuses its version and does not ask the gate again", async () => {
+    const run = await register({ modelName: "diabetes-r2", jobName: job("0.1").name, metric: "r2", goal: "maximize" });
+    assert.equal(run.result.result, "Succeeded", run.result.log);
+    assert.deepEqual([run.result.outputs.modelVersion, run.result.outputs.modelRegistered], ["2", "true"]);
+    assert.match(run.result.log, /already registered, reused \(the gate is not asked again\)/);
+    assert.deepEqual(creations(run.requests), []);
+  });
+
+  it("with no job named and no Train step before, fails in one sentence before any call to Azure", async () => {
+    const run = await register({ modelName: "diabetes-none" });
+    assert.equal(run.result.result, "Failed", run.result.log);
+    assert.equal(
+      run.result.message,
+      "Input 'jobName' is empty and no AzureMLTrain step ran before in this job (variable AZUREML_LAST_JOB_NAME is not set): name the job whose output holds the model.",
+    );
+    assert.deepEqual(run.requests, [], "the task called Azure");
+  });
+
+  it("a gate metric the job did not write fails in one sentence and creates nothing", async () => {
+    const run = await register({ modelName: "diabetes-nometric", jobName: job("1").name, metric: "accuracy", goal: "maximize" });
+    assert.equal(run.result.result, "Failed", run.result.log);
+    assert.equal(
+      run.result.message,
+      `The metrics file azureml://jobs/${job("1").name}/outputs/artifacts/paths/outputs/metrics.json has no metric 'accuracy'; its top-level keys are 'rmse', 'r2', 'alpha'.`,
+    );
+    assert.deepEqual(creations(run.requests), []);
+    assert.deepEqual(await versionsOf("diabetes-nometric"), []);
+  });
+
   for (const [file, name, type, description, files] of [
     ["local-file.yml", "local-file-example", "custom_model", "Model created from local file.", ["model.pkl"]],
     [
