@@ -253,6 +253,30 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     });
   }
 
+  it("a minimum improvement: a job better by less is skipped, the same job against a smaller minimum is registered", async () => {
+    // On load_diabetes alpha 0.2 is a hair better than 0.1: r2 0.4613 against 0.4609.
+    const slightlyBetter = await train("0.2");
+    const best = job("0.1");
+    assert.ok(
+      slightlyBetter.metrics.r2 > best.metrics.r2 && slightlyBetter.metrics.r2 - best.metrics.r2 < 0.01,
+      JSON.stringify([slightlyBetter.metrics, best.metrics]),
+    );
+    const gate = { metric: "r2", goal: "maximize" };
+    const first = await register({ modelName: "diabetes-min", jobName: best.name, ...gate });
+    assert.equal(first.result.outputs.modelVersion, "1", first.result.log);
+
+    const tooLittle = await register({ modelName: "diabetes-min", jobName: slightlyBetter.name, ...gate, minImprovement: "0.01" });
+    assert.equal(tooLittle.result.result, "Succeeded", tooLittle.result.log);
+    assert.equal(tooLittle.result.outputs.modelRegistered, "false");
+    assert.match(tooLittle.result.message ?? "", /but by [0-9.e-]+, less than the minimum improvement 0\.01, so it is not registered\./);
+    assert.ok(tooLittle.summary.includes("better, by less than the minimum: not registered"), tooLittle.summary);
+    assert.deepEqual(creations(tooLittle.requests), []);
+
+    const enough = await register({ modelName: "diabetes-min", jobName: slightlyBetter.name, ...gate, minImprovement: "0.0001" });
+    assert.deepEqual([enough.result.outputs.modelVersion, enough.result.outputs.modelRegistered], ["2", "true"], enough.result.log);
+    assert.deepEqual(await versionsOf("diabetes-min"), ["1", "2"]);
+  });
+
   it("gate with a champion tag: the newest version carrying it is the champion, not the newest version", async () => {
     const modelName = "diabetes-tagged";
     const gate = { metric: "r2", goal: "maximize", championTag: "champion=true" };
