@@ -277,6 +277,42 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     assert.deepEqual(await versionsOf("diabetes-min"), ["1", "2"]);
   });
 
+  it("two pipelines registering the same model at once each get their own version", async () => {
+    // Each on its own agent (its own temp folder, where task-lib keeps its key). The first
+    // version PUT is throttled for 5 s, so the other run takes version 1 meanwhile and the
+    // throttled one's retry finds it taken (409), as when two pipelines race on Azure.
+    azure.setFaults({ rules: [{ kind: "throttle", method: "PUT", pathContains: "/models/diabetes-race/versions/", times: 1, retryAfterSeconds: 5 }] });
+    azure.clearRequests();
+    let runs: TaskStepResult[];
+    try {
+      runs = await Promise.all(
+        ["1", "10"].map((alpha) =>
+          runStep(
+            registerTask,
+            { modelName: "diabetes-race", jobName: job(alpha).name },
+            { "Agent.TempDirectory": fs.mkdtempSync(path.join(workDir, "agent-")) },
+          ),
+        ),
+      );
+    } finally {
+      azure.setFaults(undefined);
+    }
+    const puts = azure.requests().filter((entry) => entry.method === "PUT" && entry.path.includes("/models/diabetes-race/versions/"));
+    assert.ok(
+      puts.some((entry) => entry.status === 409),
+      `the runs did not race: ${puts.map((entry) => `${entry.path} ${entry.status}`).join(", ")}`,
+    );
+    for (const run of runs) assert.equal(run.result, "Succeeded", run.log);
+    assert.deepEqual(runs.map((run) => run.outputs.modelVersion).sort(), ["1", "2"]);
+    assert.ok(
+      runs.some((run) => run.log.includes("Version 1 of model 'diabetes-race' was created by another run meanwhile; reading the model's versions again.")),
+      runs.map((run) => run.log).join("\n"),
+    );
+    assert.deepEqual(await versionsOf("diabetes-race"), ["1", "2"]);
+    const jobsOfVersions = await Promise.all(["1", "2"].map(async (version) => (await modelVersion("diabetes-race", version)).properties?.jobName));
+    assert.deepEqual(jobsOfVersions.sort(), [job("1").name, job("10").name].sort(), "each run's job has its own version");
+  });
+
   it("gate with a champion tag: the newest version carrying it is the champion, not the newest version", async () => {
     const modelName = "diabetes-tagged";
     const gate = { metric: "r2", goal: "maximize", championTag: "champion=true" };
