@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalAzure, RequestLogEntry, startLocalAzure } from "../../local/azure";
+import { FaultKind, FaultRule, LocalAzure, RequestLogEntry, startLocalAzure } from "../../local/azure";
 import { agentServiceConnection, stepWithConnection } from "../../local/runner/serviceConnections";
 import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
 import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
@@ -311,6 +311,49 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     assert.deepEqual(await versionsOf("diabetes-race"), ["1", "2"]);
     const jobsOfVersions = await Promise.all(["1", "2"].map(async (version) => (await modelVersion("diabetes-race", version)).properties?.jobName));
     assert.deepEqual(jobsOfVersions.sort(), [job("1").name, job("10").name].sort(), "each run's job has its own version");
+  });
+
+  it("with transient faults on about a third of the calls, a gated registration still ends with exactly one new version", async () => {
+    const transient: FaultKind[] = ["throttle", "internalError", "serviceUnavailable", "dropConnection"];
+    // About a third of the calls get one (1 − 0.94⁶); some after the service acted, their answer lost.
+    // And the first version PUT surely acted on and its answer lost: the retried PUT must not add a version.
+    const lostAnswer: FaultRule = { kind: "dropConnection", afterProcessing: true, method: "PUT", pathContains: "/models/diabetes-faults/versions/", times: 1 };
+    const rules: FaultRule[] = (["arm", "azureml", "identity"] as const).flatMap((target) =>
+      transient.flatMap((kind) => [
+        { kind, rate: 0.06, target },
+        ...(kind === "internalError" || kind === "dropConnection" ? [{ kind, rate: 0.06, target, afterProcessing: true }] : []),
+      ]),
+    );
+    const gate = { metric: "rmse", goal: "minimize" };
+    const runs: Registration[] = [];
+    try {
+      for (const [seed, alpha] of [
+        [7, "1"],
+        [8, "0.1"],
+        [9, "10"],
+      ] as const) {
+        azure.setFaults({ seed, rules: seed === 7 ? [lostAnswer, ...rules] : rules });
+        runs.push(await register({ modelName: "diabetes-faults", jobName: job(alpha).name, ...gate }));
+      }
+    } finally {
+      azure.setFaults(undefined);
+    }
+    const trace = runs.flatMap((run) => run.requests.filter((entry) => entry.fault).map((entry) => `${entry.method} ${entry.path} ${entry.fault ?? ""}`));
+    assert.ok(trace.length > 1, "no fault was injected");
+    assert.ok(
+      trace.some((line) => /^PUT .*\/versions\/1\?.* dropConnection after processing$/.test(line)),
+      trace.join("\n"),
+    );
+    for (const run of runs) assert.equal(run.result.result, "Succeeded", `${run.result.log}\n${trace.join("\n")}`);
+    assert.deepEqual(
+      runs.map((run) => [run.result.outputs.modelVersion, run.result.outputs.modelRegistered]),
+      [
+        ["1", "true"],
+        ["2", "true"],
+        ["", "false"],
+      ],
+    );
+    assert.deepEqual(await versionsOf("diabetes-faults"), ["1", "2"], "a retried call created a version twice");
   });
 
   it("gate with a champion tag: the newest version carrying it is the champion, not the newest version", async () => {
