@@ -11,6 +11,7 @@ import type { DatastoreFile } from "../local/clients/datastoreFiles";
 import { runClient } from "../local/support/runClient";
 import { ArmReader, ArmResource } from "./armReader";
 import { ensureTaskBuilt } from "./builtTasks";
+import { JWT_SHAPE, spellingsOf } from "./secretScan";
 
 const projectRoot = path.resolve(__dirname, "../../..");
 const trainingFixtures = path.join(projectRoot, "test", "fixtures", "training");
@@ -72,7 +73,9 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
       connection,
       agentServiceConnection(connection, "secret"),
     );
-    return await runTaskStep(step);
+    const result = await runTaskStep(step);
+    assertNoSecretIn(result);
+    return result;
   }
 
   interface Registration {
@@ -90,6 +93,16 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     // As it reads once rendered: the task escapes punctuation in the text it quotes.
     const summary = markdown.replace(/\\([!-/:-@[-`{-~])/g, "$1");
     return { result, summary, requests: azure.requests() };
+  }
+
+  /**
+   * The runner masks only what the task registered (setsecret), as the agent does: a credential
+   * left in the log was printed without being registered first.
+   */
+  function assertNoSecretIn(result: TaskStepResult): void {
+    const secrets = azure.connection.servicePrincipals.flatMap((principal) => (principal.clientSecret ? spellingsOf(principal.clientSecret) : []));
+    for (const secret of secrets) assert.ok(!result.log.includes(secret), "a service principal secret was printed");
+    assert.doesNotMatch(result.log, JWT_SHAPE, "a token was printed");
   }
 
   async function train(alpha: string): Promise<TrainedJob> {
