@@ -555,6 +555,45 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     assert.deepEqual(await versionsOf("diabetes-nometric"), []);
   });
 
+  it("one file inside the job's output, as 'pathInOutput' names it", async () => {
+    const trained = job("1");
+    const run = await register({ modelName: "diabetes-file", jobName: trained.name, pathInOutput: "outputs/model.pkl" });
+    assert.equal(run.result.result, "Succeeded", run.result.log);
+    const version = await modelVersion("diabetes-file", run.result.outputs.modelVersion ?? "");
+    assert.equal(version.properties?.modelUri, `azureml://jobs/${trained.name}/outputs/artifacts/paths/outputs/model.pkl`);
+    assert.equal(version.properties?.jobName, trained.name);
+  });
+
+  it("a model YAML with a version: registered as that version, reused on a re-run, and other files under it refused in one sentence", async () => {
+    const folder = path.join(workDir, "versioned");
+    fs.mkdirSync(folder, { recursive: true });
+    fs.copyFileSync(path.join(modelExamples, "mlflow-model", "model.pkl"), path.join(folder, "model.pkl"));
+    fs.writeFileSync(path.join(folder, "other.pkl"), "not the same model\n");
+    const yaml = (file: string) => ["name: diabetes-versioned", "version: 7", `path: ${file}`, "tags:", "  stage: dev"].join("\n");
+    fs.writeFileSync(path.join(folder, "model.yml"), yaml("model.pkl"));
+    fs.writeFileSync(path.join(folder, "other.yml"), yaml("other.pkl"));
+
+    const first = await register({ source: "modelFile", modelFile: "versioned/model.yml", tags: "owner=ml" });
+    assert.equal(first.result.result, "Succeeded", first.result.log);
+    assert.equal(first.result.outputs.modelVersion, "7");
+    assert.deepEqual((await modelVersion("diabetes-versioned", "7")).properties?.tags, { stage: "dev", owner: "ml" }, "the file's tags with the input's added");
+
+    const again = await register({ source: "modelFile", modelFile: "versioned/model.yml" });
+    assert.equal(again.result.result, "Succeeded", again.result.log);
+    assert.equal(again.result.outputs.modelVersion, "7");
+    assert.match(again.result.log, /already registered, reused/);
+    assert.deepEqual(creations(again.requests), []);
+
+    const other = await register({ source: "modelFile", modelFile: "versioned/other.yml" });
+    assert.equal(other.result.result, "Failed", other.result.log);
+    assert.match(
+      other.result.message ?? "",
+      /^Version 7 of model 'diabetes-versioned' \(the 'version' of model file '[^']+other\.yml'\) already exists with other files \(azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]+\/model\.pkl, custom_model\); a version cannot change: give another version, or remove 'version' to take the next number\.$/,
+    );
+    assert.deepEqual(creations(other.requests), []);
+    assert.deepEqual(await versionsOf("diabetes-versioned"), ["7"]);
+  });
+
   for (const [file, name, type, description, files] of [
     ["local-file.yml", "local-file-example", "custom_model", "Model created from local file.", ["model.pkl"]],
     [
