@@ -388,7 +388,7 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     assert.deepEqual(await versionsOf(modelName), ["1", "2"]);
   });
 
-  it("a job that failed, or one still running, is refused in one sentence and no version is created", async () => {
+  it("a job that failed, one still running, or none of that name is refused in one sentence and no version is created", async () => {
     fs.writeFileSync(path.join(workDir, "ml", "job-fail.yml"), jobYaml("python fail.py"));
     const failedTrain = await runStep(trainTask, { jobFile: "ml/job-fail.yml" });
     assert.equal(failedTrain.result, "Failed", failedTrain.log);
@@ -417,6 +417,10 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
       assert.doesNotMatch(run.result.log, /\n\s+at /, "a stack trace was printed");
       assert.deepEqual(creations(run.requests), []);
     }
+    const missing = await register({ modelName: "diabetes-refused", jobName: "no_such_job_0000000000" });
+    assert.equal(missing.result.result, "Failed", missing.result.log);
+    assert.equal(missing.result.message, `Job 'no_such_job_0000000000' (input 'jobName') does not exist in workspace '${workspaceName}'.`);
+    assert.deepEqual(creations(missing.requests), []);
     assert.deepEqual(await versionsOf("diabetes-refused"), []);
   });
 
