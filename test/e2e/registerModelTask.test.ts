@@ -1,16 +1,14 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { FaultKind, FaultRule, LocalAzure, RequestLogEntry, startLocalAzure } from "../../local/azure";
-import { agentServiceConnection, stepWithConnection } from "../../local/runner/serviceConnections";
-import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
+import { FaultKind, FaultRule, LocalAzure, RequestLogEntry } from "../../local/azure";
+import { TaskStepResult } from "../../local/runner/taskProcess";
 import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
 import type { DatastoreFile } from "../local/clients/datastoreFiles";
 import { runClient } from "../local/support/runClient";
 import { ArmReader, ArmResource } from "./armReader";
-import { ensureTaskBuilt } from "./builtTasks";
+import { MlWorkspaceBed, startMlWorkspaceBed } from "./mlWorkspaceBed";
 import { JWT_SHAPE, spellingsOf } from "./secretScan";
 
 const projectRoot = path.resolve(__dirname, "../../..");
@@ -18,8 +16,6 @@ const trainingFixtures = path.join(projectRoot, "test", "fixtures", "training");
 const modelExamples = path.join(projectRoot, "test", "unit", "azureml", "fixtures", "azureml-examples", "cli", "assets", "model");
 
 const namespace = "e2ereg01";
-const resourceGroup = "rg-e2e-register";
-const workspaceName = `aml${namespace}`;
 
 /** A command job YAML for the sklearn fixture, as `az ml job create -f` reads it. */
 function jobYaml(command: string): string {
@@ -42,38 +38,23 @@ interface TrainedJob {
 }
 
 // The built AzureMLRegisterModel task, run as the agent runs it, registering the models of jobs
-// the built AzureMLTrain task ran on the local Azure (the sklearn fixture really runs, with
-// /usr/bin/python3); every ARM exchange checked against the swagger.
+// the built AzureMLTrain task ran on the local Azure (the sklearn fixture really runs, on a
+// Python with scikit-learn); every ARM exchange checked against the swagger.
 describe("AzureMLRegisterModel end to end on the local Azure", function () {
   this.timeout(600_000);
+  let bed: MlWorkspaceBed;
   let azure: LocalAzure;
-  let stateDir: string;
   let workDir: string;
-  let registerTask: string;
-  let trainTask: string;
+  let resourceGroup: string;
+  let workspaceName: string;
   let workspaceId: string;
   let arm: ArmReader;
   /** By alpha: on load_diabetes, 0.1 is the best (r2 0.461, rmse 53.4), 1 next (0.419, 55.5), 10 the worst (0.161, 66.7). */
   const jobs = new Map<string, TrainedJob>();
 
-  const baseVariables = () => ({
-    "System.DefaultWorkingDirectory": workDir,
-    "Agent.TempDirectory": path.join(workDir, "agent-temp"),
-    ENVIRONMENT: "DEV",
-    NAMESPACE: namespace,
-    RESOURCE_GROUP: resourceGroup,
-    LOCATION: azure.connection.location,
-    "Build.DefinitionName": "register e2e",
-  });
-
-  async function runStep(taskDirectory: string, inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<TaskStepResult> {
-    const connection = azure.connection;
-    const step = stepWithConnection(
-      { taskDirectory, inputs, variables: { ...baseVariables(), ...variables }, timeoutMs: 300_000 },
-      connection,
-      agentServiceConnection(connection, "secret"),
-    );
-    const result = await runTaskStep(step);
+  /** A built task run on the bed's workspace as the agent runs it (each step with its own agent temp folder). */
+  async function runStep(task: string, inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<TaskStepResult> {
+    const result = await bed.runTask(task, inputs, { variables, timeoutMs: 300_000 });
     assertNoSecretIn(result);
     return result;
   }
@@ -87,7 +68,7 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
 
   async function register(inputs: Record<string, string>, variables: Record<string, string> = {}): Promise<Registration> {
     azure.clearRequests();
-    const result = await runStep(registerTask, inputs, variables);
+    const result = await runStep("AzureMLRegisterModel", inputs, variables);
     const summaryFile = result.summaries[0];
     const markdown = summaryFile && fs.existsSync(summaryFile) ? fs.readFileSync(summaryFile, "utf8") : "";
     // As it reads once rendered: the task escapes punctuation in the text it quotes.
@@ -107,7 +88,7 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
 
   async function train(alpha: string): Promise<TrainedJob> {
     fs.writeFileSync(path.join(workDir, "ml", `job-${alpha}.yml`), jobYaml(`python train.py --alpha ${alpha}`));
-    const result = await runStep(trainTask, { jobFile: `ml/job-${alpha}.yml` });
+    const result = await runStep("AzureMLTrain", { jobFile: `ml/job-${alpha}.yml` });
     assert.equal(result.result, "Succeeded", result.log);
     const name = result.outputs.jobName;
     assert.ok(name, "the Train task output no jobName");
@@ -153,29 +134,16 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
   const creations = (requests: RequestLogEntry[]) => requests.filter((entry) => entry.method === "PUT" && /\/models\/[^/]+\/versions\//i.test(entry.path));
 
   before(async () => {
-    registerTask = ensureTaskBuilt("AzureMLRegisterModel");
-    trainTask = ensureTaskBuilt("AzureMLTrain");
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-register-azure-"));
-    workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-register-sources-")));
-    fs.mkdirSync(path.join(workDir, "agent-temp"));
+    bed = await startMlWorkspaceBed(namespace);
+    ({ azure, workDir, resourceGroup, workspaceName, workspaceId } = bed);
     fs.mkdirSync(path.join(workDir, "ml", "src"), { recursive: true });
     for (const script of ["train.py", "fail.py", "slow.py"]) fs.copyFileSync(path.join(trainingFixtures, script), path.join(workDir, "ml", "src", script));
-    azure = await startLocalAzure({ stateDir, provisioningSeconds: 1, retryAfterSeconds: 1, python: "/usr/bin/python3" });
-
-    const workspace = await runStep(ensureTaskBuilt("AzureMLWorkspace"), {
-      createResourceGroup: "true",
-      computeClusters: "- name: cpu-cluster\n  size: Standard_DS3_v2\n  max_instances: 2",
-    });
-    assert.equal(workspace.result, "Succeeded", workspace.log);
-    workspaceId = workspace.outputs.workspaceId ?? "";
     arm = await ArmReader.signIn(azure.connection);
     for (const alpha of ["1", "0.1", "10"]) jobs.set(alpha, await train(alpha));
   });
 
   after(async () => {
-    await azure?.stop();
-    fs.rmSync(stateDir, { recursive: true, force: true });
-    fs.rmSync(workDir, { recursive: true, force: true });
+    await bed?.stop();
   });
 
   afterEach(() => {
@@ -291,22 +259,14 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
   });
 
   it("two pipelines registering the same model at once each get their own version", async () => {
-    // Each on its own agent (its own temp folder, where task-lib keeps its key). The first
-    // version PUT is throttled for 5 s, so the other run takes version 1 meanwhile and the
+    // Each step has its own agent temp folder, where task-lib keeps its input vault's key (two
+    // task processes sharing one garble each other's inputs). The first version PUT is throttled for 5 s, so the other run takes version 1 meanwhile and the
     // throttled one's retry finds it taken (409), as when two pipelines race on Azure.
     azure.setFaults({ rules: [{ kind: "throttle", method: "PUT", pathContains: "/models/diabetes-race/versions/", times: 1, retryAfterSeconds: 5 }] });
     azure.clearRequests();
     let runs: TaskStepResult[];
     try {
-      runs = await Promise.all(
-        ["1", "10"].map((alpha) =>
-          runStep(
-            registerTask,
-            { modelName: "diabetes-race", jobName: job(alpha).name },
-            { "Agent.TempDirectory": fs.mkdtempSync(path.join(workDir, "agent-")) },
-          ),
-        ),
-      );
+      runs = await Promise.all(["1", "10"].map((alpha) => runStep("AzureMLRegisterModel", { modelName: "diabetes-race", jobName: job(alpha).name })));
     } finally {
       azure.setFaults(undefined);
     }
@@ -390,12 +350,12 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
 
   it("a job that failed, one still running, or none of that name is refused in one sentence and no version is created", async () => {
     fs.writeFileSync(path.join(workDir, "ml", "job-fail.yml"), jobYaml("python fail.py"));
-    const failedTrain = await runStep(trainTask, { jobFile: "ml/job-fail.yml" });
+    const failedTrain = await runStep("AzureMLTrain", { jobFile: "ml/job-fail.yml" });
     assert.equal(failedTrain.result, "Failed", failedTrain.log);
     const failedJob = failedTrain.outputs.jobName;
     assert.ok(failedJob, failedTrain.log);
     fs.writeFileSync(path.join(workDir, "ml", "job-slow.yml"), jobYaml("python slow.py --seconds 120"));
-    const slowTrain = await runStep(trainTask, { jobFile: "ml/job-slow.yml", wait: "false" });
+    const slowTrain = await runStep("AzureMLTrain", { jobFile: "ml/job-slow.yml", wait: "false" });
     assert.equal(slowTrain.result, "Succeeded", slowTrain.log);
     const runningJob = slowTrain.outputs.jobName;
     assert.ok(runningJob, slowTrain.log);
@@ -475,7 +435,7 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
       "    type: custom_model",
     ].join("\n");
     fs.writeFileSync(path.join(workDir, "ml", "job-named.yml"), yaml);
-    const trained = await runStep(trainTask, { jobFile: "ml/job-named.yml" });
+    const trained = await runStep("AzureMLTrain", { jobFile: "ml/job-named.yml" });
     assert.equal(trained.result, "Succeeded", trained.log);
     const jobName = trained.outputs.jobName ?? "";
 
