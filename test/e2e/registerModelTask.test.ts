@@ -140,6 +140,9 @@ describe("AzureMLRegisterModel end to end on the local Azure", function () {
     for (const script of ["train.py", "fail.py", "slow.py"]) fs.copyFileSync(path.join(trainingFixtures, script), path.join(workDir, "ml", "src", script));
     arm = await ArmReader.signIn(azure.connection);
     for (const alpha of ["1", "0.1", "10"]) jobs.set(alpha, await train(alpha));
+    // The gate tests rely on this order, on both metrics (another scikit-learn could change it).
+    const [best, middle, worst] = [job("0.1").metrics, job("1").metrics, job("10").metrics];
+    assert.ok(best.r2 > middle.r2 && middle.r2 > worst.r2 && best.rmse < middle.rmse && middle.rmse < worst.rmse, JSON.stringify([best, middle, worst]));
   });
 
   after(async () => {
