@@ -8,6 +8,7 @@ import type { RegisterSettings } from "../settings/registerSettings";
 import { resolveSource, type ResolvedSource } from "../source/resolveSource";
 import { logSafe } from "../text/sentence";
 import { nextVersion, sameContent } from "./nextVersion";
+import { isVersionTaken } from "./versionTaken";
 
 export type RegistrationOutcome =
   /** A new version was created. */
@@ -24,17 +25,51 @@ export interface RegistrationContext {
   log: (line: string) => void;
 }
 
+/** How many times the versions are read and the decision made again when another run took the version meanwhile. */
+export const maxRegistrationAttempts = 3;
+
 /**
  * Registers the model: finds its files (checking the job, uploading local files), reuses a
  * version that already holds them (so a rerun converges instead of adding a version or losing
  * a tie to itself), asks the gate, then creates the next version with the gate's measurement.
+ * When another run creates that version first (409), everything after the files is decided
+ * again on the versions as they are now: the other run's version may hold the same files, or
+ * be the new champion the gate must compare with.
  */
 export async function registerModel(settings: RegisterSettings, context: RegistrationContext): Promise<RegistrationOutcome> {
   const { registry, jobs, workspaceName, log } = context;
   const name = settings.modelName.value;
   const source = await resolveSource(settings.source, { jobs, registry, workspaceName, modelName: name, log });
-  const versions = await registry.listVersions(name);
   const modelType = settings.modelType ?? source.outputModelType ?? "custom_model";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await registerOnce(settings, context, source, modelType);
+    } catch (error) {
+      if (!(error instanceof VersionTakenError) || attempt >= maxRegistrationAttempts) throw error instanceof VersionTakenError ? error.cause : error;
+      log(logSafe(`Version ${error.version} of model '${name}' was created by another run meanwhile; reading the model's versions again.`));
+    }
+  }
+}
+
+/** Creating the version failed because another run created it first. */
+class VersionTakenError extends Error {
+  constructor(
+    readonly version: string,
+    override readonly cause: unknown,
+  ) {
+    super(`version ${version} taken`);
+  }
+}
+
+async function registerOnce(
+  settings: RegisterSettings,
+  context: RegistrationContext,
+  source: ResolvedSource,
+  modelType: ModelType,
+): Promise<RegistrationOutcome> {
+  const { registry, log } = context;
+  const name = settings.modelName.value;
+  const versions = await registry.listVersions(name);
 
   const explicit = settings.version;
   if (explicit) {
@@ -73,14 +108,20 @@ export async function registerModel(settings: RegisterSettings, context: Registr
   }
 
   const version = explicit?.value ?? nextVersion(versions);
-  const created = await registry.createVersion(name, version, {
-    modelUri: source.modelUri,
-    modelType,
-    ...(source.jobName ? { jobName: source.jobName } : {}),
-    ...(settings.description ? { description: settings.description } : {}),
-    tags: { ...settings.tags, ...record.tags },
-    properties: { ...settings.properties, ...record.properties },
-  });
+  let created: RegisteredVersion;
+  try {
+    created = await registry.createVersion(name, version, {
+      modelUri: source.modelUri,
+      modelType,
+      ...(source.jobName ? { jobName: source.jobName } : {}),
+      ...(settings.description ? { description: settings.description } : {}),
+      tags: { ...settings.tags, ...record.tags },
+      properties: { ...settings.properties, ...record.properties },
+    });
+  } catch (error) {
+    if (isVersionTaken(error)) throw new VersionTakenError(version, error);
+    throw error;
+  }
   return { outcome: "registered", version: created, source, modelType, ...(gate ? { gate } : {}) };
 }
 
