@@ -40,7 +40,7 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assertSucceeded(runner);
 
       const version = bed.models().models.churn["1"];
-      assert.equal(version.modelUri, "azureml://jobs/train-1/outputs/model");
+      assert.equal(version.modelUri, "azureml://jobs/train-1/outputs/model/paths/");
       assert.equal(version.modelType, "custom_model");
       assert.equal(version.jobName, "train-1");
       assert.deepEqual(version.tags, { team: "ml", "metric.accuracy": "0.81" });

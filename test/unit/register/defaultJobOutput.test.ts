@@ -28,7 +28,7 @@ describe("job output of the model", () => {
     assert.deepEqual(chosen, {
       outputName: "model_output",
       pathInOutput: "",
-      uri: "azureml://jobs/quirky_lime_1234/outputs/model_output",
+      uri: "azureml://jobs/quirky_lime_1234/outputs/model_output/paths/",
       reason: "Output 'model_output', the only output job 'quirky_lime_1234' declares.",
     });
   });
@@ -60,7 +60,7 @@ describe("job output of the model", () => {
 
   it("is the output asked for, or the artifact store under 'artifacts' or 'default'", () => {
     const outputs = { default: artifactStore, a: {}, b: {} };
-    assert.equal(choose(outputs, { output: output("b") }).uri, "azureml://jobs/quirky_lime_1234/outputs/b");
+    assert.equal(choose(outputs, { output: output("b") }).uri, "azureml://jobs/quirky_lime_1234/outputs/b/paths/");
     assert.equal(choose(outputs, { output: output("artifacts"), path: path("model") }).uri, "azureml://jobs/quirky_lime_1234/outputs/artifacts/paths/model");
     assert.equal(choose(outputs, { output: output("default") }).outputName, "artifacts");
   });
@@ -132,7 +132,7 @@ describe("path inside a job output", () => {
   });
 
   it("makes the reference with or without a path", () => {
-    assert.equal(jobOutputUri("j", "o", ""), "azureml://jobs/j/outputs/o");
+    assert.equal(jobOutputUri("j", "o", ""), "azureml://jobs/j/outputs/o/paths/");
     assert.equal(jobOutputUri("j", "o", "p/q"), "azureml://jobs/j/outputs/o/paths/p/q");
   });
 });

@@ -43,8 +43,9 @@ export function checkPathInOutput(value: string, source: string): string {
   return segments.join("/");
 }
 
-/** `azureml://jobs/<job>/outputs/<output>/paths/<path>`, or `…/outputs/<output>` for the whole output. */
+/** `azureml://jobs/<job>/outputs/<output>/paths/<path>`; an empty path for the whole output. */
 export function jobOutputUri(jobName: string, outputName: string, pathInOutput: string): string {
-  const base = `azureml://jobs/${jobName}/outputs/${outputName}`;
-  return pathInOutput ? `${base}/paths/${pathInOutput}` : base;
+  // Always the documented form, `…/paths/<path>`: the whole output is an empty path (`…/paths/`),
+  // which azure-ai-ml's own job-URI pattern also reads; the form without `/paths/` is undocumented.
+  return `azureml://jobs/${jobName}/outputs/${outputName}/paths/${pathInOutput}`;
 }
