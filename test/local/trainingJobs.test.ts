@@ -235,7 +235,9 @@ describe("local Azure: Azure ML jobs that really run, and the assets around them
     });
     assert.equal(report.environmentAgain, "described later");
     assert.equal(report.codeFromDatastoreUri, "azureml://datastores/workspaceblobstore/paths/LocalUpload/checks/src");
-    assert.deepEqual(report.containers, { codes: ["checks", "training"], environments: ["checks-env", "sklearn-local"], data: ["checks-data"] });
+    // A workspace lists Azure ML's curated environments beside its own, as in Azure.
+    const curated = ["AzureML-lightgbm-3.3-ubuntu20.04-py38-cpu", "AzureML-sklearn-0.24-ubuntu18.04-py37-cpu", "AzureML-sklearn-1.0-ubuntu20.04-py38-cpu"];
+    assert.deepEqual(report.containers, { codes: ["checks", "training"], environments: [...curated, "checks-env", "sklearn-local"], data: ["checks-data"] });
     assert.deepEqual(report.deleted, { version: true, container: true });
     assert.equal(report.jobDeleted, true);
   });
