@@ -50,3 +50,16 @@ export function cloneJson<T extends JsonValue>(value: T): T {
 export function textOf(value: JsonValue | undefined): string {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
 }
+
+/** A JSON value as text with keys sorted and null members left out: equal for values Azure treats as the same content. */
+export function canonicalJson(value: JsonValue | undefined): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isJsonObject(value)) {
+    return `{${Object.keys(value)
+      .filter((key) => value[key] !== null && value[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}

@@ -2,7 +2,7 @@ import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../ar
 import { ArmError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
 import { newStoredResource, requireBody, systemData, touch } from "../../../arm/resourceHelpers";
-import { isJsonObject, JsonObject, JsonValue, textOf } from "../../../state/json";
+import { isJsonObject, JsonObject, textOf, canonicalJson } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { machineLearningApiVersions, workspaceId, workspaceTemplate } from "./workspaceIds";
 import { requireWorkspace } from "./workspaceChildren";
@@ -40,18 +40,6 @@ export interface AssetKind {
 }
 
 const mutableVersionFields = ["description", "tags", "properties", "isArchived"];
-
-function canonical(value: JsonValue | undefined): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isJsonObject(value)) {
-    return `{${Object.keys(value)
-      .filter((key) => value[key] !== null && value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 function propertiesIn(body: JsonObject): JsonObject {
   return isJsonObject(body.properties) ? body.properties : {};
@@ -164,7 +152,7 @@ export function assetRoutes(services: ArmServices, kind: AssetKind): ArmRoute[] 
     const existing = store.get(id);
     if (existing) {
       const current = propertiesIn(existing.body);
-      const changed = kind.immutable.filter((field) => field in requested && canonical(requested[field]) !== canonical(current[field]));
+      const changed = kind.immutable.filter((field) => field in requested && canonicalJson(requested[field]) !== canonicalJson(current[field]));
       if (changed.length > 0) {
         throw new ArmError(
           409,

@@ -4,7 +4,7 @@ import { HeaderMap } from "../../../http/exchange";
 import { ArmServices } from "../../../arm/armServices";
 import { defineDeletion } from "../../../arm/provisioning";
 import { newStoredResource, requireBody, systemData, touch } from "../../../arm/resourceHelpers";
-import { isJsonObject, JsonObject, JsonValue, textOf } from "../../../state/json";
+import { isJsonObject, JsonObject, textOf, canonicalJson } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { terminalStatuses, JobStatus } from "../jobRunner/jobRun";
 import { jobType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "../arm/workspaceIds";
@@ -24,22 +24,10 @@ function view(resource: StoredResource): JsonObject {
   return { ...resource.body, systemData: systemData(resource) };
 }
 
-function canonical(value: JsonValue | undefined): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isJsonObject(value)) {
-    return `{${Object.keys(value)
-      .filter((key) => value[key] !== null && value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 function immutablePart(properties: JsonObject): string {
   const copy: JsonObject = { ...properties };
   for (const field of [...mutableJobFields, "status", "services", "parameters"]) delete copy[field];
-  return canonical(copy);
+  return canonicalJson(copy);
 }
 
 /** The swagger bounds the Retry-After of job cancels and deletes to 10–600 seconds. */
