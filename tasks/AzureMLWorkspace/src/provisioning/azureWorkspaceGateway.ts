@@ -11,7 +11,7 @@ import {
 } from "../../../common/src/azure/clients/armClients";
 import { apiVersions } from "../../../common/src/azure/apiVersions";
 import { isoDurationToSeconds, secondsToIsoDuration } from "../../../common/src/azure/isoDuration";
-import { isNotFound } from "../../../common/src/errors/azureError";
+import { unlessNotFound } from "../../../common/src/errors/azureError";
 import { ResourceReference } from "../../../common/src/settings/resourceReference";
 import { ComputeClusterSpec } from "../settings/computeClusters";
 import { DependencyKind } from "../settings/workspaceSettings";
@@ -41,16 +41,6 @@ function found(resource: ArmShape, fallback: { id: string; name: string }, provi
 function genericProvisioningState(properties: unknown): string | undefined {
   const state = properties && typeof properties === "object" ? (properties as { provisioningState?: unknown }).provisioningState : undefined;
   return typeof state === "string" ? state : undefined;
-}
-
-/** A 404 means "absent"; every other failure is the caller's to report. */
-async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }
 
 function toWorkspaceState(workspace: Workspace, fallback: { id: string; name: string }): WorkspaceState {

@@ -55,6 +55,16 @@ export function isNotFound(error: unknown): boolean {
   return asShape(error).statusCode === 404;
 }
 
+/** The read's result, or `undefined` when Azure answers 404; every other failure is the caller's to describe. */
+export async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 export class AzureOperationError extends Error {
   override readonly name = "AzureOperationError";
   constructor(

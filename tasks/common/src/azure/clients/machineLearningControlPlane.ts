@@ -9,7 +9,7 @@ import type {
   Workspace,
 } from "@azure/arm-machinelearning";
 import { maskSecret } from "../../auth/secretMasking";
-import { isNotFound } from "../../errors/azureError";
+import { isNotFound, unlessNotFound } from "../../errors/azureError";
 import type { AzureSession } from "../azureSession";
 import { machineLearningClient } from "./armClients";
 
@@ -19,16 +19,6 @@ export interface WorkspaceScope {
   resourceGroup: string;
   /** The workspace's name. */
   name: string;
-}
-
-/** Reads `undefined` for a 404; every other failure is the caller's to describe. */
-async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }
 
 /**
