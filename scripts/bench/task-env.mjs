@@ -3,6 +3,24 @@
 // settings and print its first `##[section]` line. Nothing listens at https://127.0.0.1:1/, and
 // the bench stops the task at that line, so no Azure call is made.
 // A task without an entry here is listed by the bench as not measured.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// A real job file (Microsoft's hello-world, kept as a test fixture) for AzureMLTrain to read.
+const helloWorldJob = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "test",
+  "unit",
+  "azureml",
+  "fixtures",
+  "azureml-examples",
+  "cli",
+  "jobs",
+  "basics",
+  "hello-world.yml",
+);
 
 /**
  * An AzureRM service connection with a service principal and a secret, exposed as the agent
@@ -30,5 +48,20 @@ export const TASK_BENCH_ENV = {
     INPUT_RESOURCEGROUP: "rg",
     INPUT_LOCATION: "westeurope",
     INPUT_NAMESPACE: "bench01",
+  },
+  AzureMLTrain: {
+    ...azureRmConnection("conn"),
+    INPUT_AZURESUBSCRIPTION: "conn",
+    INPUT_RESOURCEGROUP: "rg",
+    INPUT_NAMESPACE: "bench01",
+    INPUT_JOBFILE: helloWorldJob,
+  },
+  AzureMLRegisterModel: {
+    ...azureRmConnection("conn"),
+    INPUT_AZURESUBSCRIPTION: "conn",
+    INPUT_RESOURCEGROUP: "rg",
+    INPUT_NAMESPACE: "bench01",
+    INPUT_JOBNAME: "bench_job_1",
+    INPUT_MODELNAME: "bench-model",
   },
 };
