@@ -84,6 +84,7 @@ describe("readOnlineDeploymentFile", () => {
         livenessProbe: defaultProbe,
         readinessProbe: defaultProbe,
         egressPublicNetworkAccess: "enabled",
+        privateNetworkConnection: undefined,
         resources: undefined,
         dataCollector: undefined,
       });
@@ -157,6 +158,8 @@ describe("readOnlineDeploymentFile", () => {
       assert.deepEqual(deployment.scaleSettings, { type: "default" });
       assert.equal(deployment.appInsightsEnabled, false);
       assert.equal(deployment.egressPublicNetworkAccess, "enabled");
+      assert.equal(deployment.privateNetworkConnection, undefined);
+      assert.equal(read(`${base}private_network_connection: true\n`).privateNetworkConnection, true);
     });
 
     it("keeps the defaults of what a partial setting leaves out", () => {
@@ -179,12 +182,20 @@ describe("readOnlineDeploymentFile", () => {
       assert.equal(deployment.resources, undefined);
     });
 
-    it("reads 'type: managed' and 'type: Kubernetes' as az ml does", () => {
+    it("tells the kinds apart as az ml does: 'kubernetes' exactly, 'managed' in any casing", () => {
       assert.equal(read(`${base}type: managed\n`).kind, "managed");
-      assert.equal(read("name: blue\ntype: Kubernetes\nendpoint_name: my-endpoint\nenvironment: azureml:e:1\n").kind, "kubernetes");
+      assert.equal(read(`${base}type: Managed\n`).kind, "managed");
+      assert.equal(read("name: blue\ntype: kubernetes\nendpoint_name: my-endpoint\nenvironment: azureml:e:1\n").kind, "kubernetes");
       assert.match(
         refusal(`${base}type: managd\n`),
         /deployment\.yml:6: field 'type' is 'managd', which is not one of 'managed', 'kubernetes'; did you mean 'managed'\?/,
+      );
+    });
+
+    it("refuses 'type: Kubernetes', which az ml would silently deploy as managed", () => {
+      assert.match(
+        refusal("name: blue\ntype: Kubernetes\nendpoint_name: my-endpoint\nenvironment: azureml:e:1\n"),
+        /deployment\.yml:2: field 'type' must be written 'kubernetes', in lower case: az ml reads any other spelling as a managed deployment\./,
       );
     });
   });
@@ -352,6 +363,18 @@ describe("readOnlineDeploymentFile", () => {
       assert.match(
         refusal(`${base}code_configuration: {code: nowhere, scoring_script: score.py}\n`),
         /field 'code_configuration\.code' names the local path .*nowhere.*, which does not exist/,
+      );
+    });
+
+    it("refuses registry models and environments in a Kubernetes deployment, as azure-ai-ml does", () => {
+      const k8s = "name: blue\ntype: kubernetes\nendpoint_name: e-1\n";
+      assert.match(
+        refusal(`${k8s}environment: azureml://registries/azureml/environments/sklearn-1.5/labels/latest\n`),
+        /deployment\.yml:4: field 'environment' names a registry asset; Kubernetes online deployments take workspace assets only/,
+      );
+      assert.match(
+        refusal(`${k8s}environment: azureml:e:1\nmodel: azureml://registries/r/models/m/versions/1\n`),
+        /deployment\.yml:5: field 'model' names a registry asset/,
       );
     });
 

@@ -94,6 +94,8 @@ export interface OnlineDeploymentSpec {
   readinessProbe: ProbeSettings;
   /** Managed deployments only (default `enabled`). */
   egressPublicNetworkAccess?: "enabled" | "disabled";
+  /** Managed deployments only (experimental in az ml). */
+  privateNetworkConnection?: boolean;
   /** Kubernetes deployments only. */
   resources?: { requests: ContainerResources; limits: ContainerResources };
   /** Carried as written. */
@@ -125,7 +127,7 @@ const sharedFields = [
   "id",
   "provisioning_state",
 ];
-const managedFields = [...sharedFields, "egress_public_network_access"];
+const managedFields = [...sharedFields, "egress_public_network_access", "private_network_connection", "creation_context"];
 const kubernetesFields = [...sharedFields, "resources"];
 
 /** Documented limit for managed online endpoints (how-to-manage-quotas.md). */
@@ -133,8 +135,7 @@ export const maxRequestTimeoutMs = 180000;
 
 export function readOnlineDeploymentFile(file: string, inputName: string): OnlineDeploymentSpec {
   const { origin, folder, root } = loadYamlFile(file, `Input '${inputName}'`, "an online deployment");
-  const typeField = root.fields(kubernetesFields.concat("egress_public_network_access")).optional("type");
-  const kind: OnlineDeploymentKind = typeField === undefined ? "managed" : snakeKeyword(typeField, ["managed", "kubernetes"] as const);
+  const kind = readKind(root.fields([...new Set([...managedFields, ...kubernetesFields])]).optional("type"));
   const fields = root.fields(kind === "managed" ? managedFields : kubernetesFields);
   const scaleSettings = readScaleSettings(fields.optional("scale_settings"), kind);
   const instanceCountField = fields.optional("instance_count");
@@ -144,7 +145,7 @@ export function readOnlineDeploymentFile(file: string, inputName: string): Onlin
   const instanceTypeField = kind === "managed" ? fields.required("instance_type") : fields.optional("instance_type");
   const dataCollector = fields.optional("data_collector");
   if (dataCollector !== undefined) dataCollector.entries();
-  return {
+  const spec: OnlineDeploymentSpec = {
     file: origin.file,
     folder,
     kind,
@@ -167,9 +168,40 @@ export function readOnlineDeploymentFile(file: string, inputName: string): Onlin
     readinessProbe: readProbe(fields.optional("readiness_probe"), false),
     egressPublicNetworkAccess:
       kind === "managed" ? (fields.optional("egress_public_network_access")?.oneOf(["enabled", "disabled"] as const) ?? "enabled") : undefined,
+    privateNetworkConnection: fields.optional("private_network_connection")?.boolean(),
     resources: kind === "kubernetes" ? readResources(fields.optional("resources")) : undefined,
     dataCollector: dataCollector?.value as Record<string, unknown> | undefined,
   };
+  if (kind === "kubernetes") refuseRegistryAssets(spec, fields);
+  return spec;
+}
+
+/*
+ * az ml tells the two kinds apart by `type == "kubernetes"` exactly; any other spelling of it
+ * (`Kubernetes`) passes its schema yet makes a managed deployment. Refused here rather than
+ * silently deployed to the wrong place.
+ */
+function readKind(field: YamlField | undefined): OnlineDeploymentKind {
+  if (field === undefined) return "managed";
+  if (field.value === "kubernetes") return "kubernetes";
+  const kind = snakeKeyword(field, ["managed", "kubernetes"] as const);
+  if (kind === "kubernetes") {
+    throw field.error("must be written 'kubernetes', in lower case: az ml reads any other spelling as a managed deployment.");
+  }
+  return kind;
+}
+
+/** azure-ai-ml refuses registry models and environments in Kubernetes deployments (exit_if_registry_assets). */
+function refuseRegistryAssets(spec: OnlineDeploymentSpec, fields: FieldSet): void {
+  const uses = [
+    { key: "model", reference: spec.model?.kind === "reference" ? spec.model.reference : undefined },
+    { key: "environment", reference: spec.environment.kind === "reference" ? spec.environment.reference : undefined },
+  ];
+  for (const { key, reference } of uses) {
+    if (reference?.kind === "registryAsset") {
+      throw fields.required(key).error("names a registry asset; Kubernetes online deployments take workspace assets only.");
+    }
+  }
 }
 
 const inlineModelFields = ["name", "version", "path", "type", "description", "tags", "properties", "flavors", "stage", "$schema"];
