@@ -160,6 +160,11 @@ describe("readOnlineDeploymentFile", () => {
       assert.equal(deployment.egressPublicNetworkAccess, "enabled");
       assert.equal(deployment.privateNetworkConnection, undefined);
       assert.equal(read(`${base}private_network_connection: true\n`).privateNetworkConnection, true);
+      assert.equal(read(`${base}egress_public_network_access: Disabled\n`).egressPublicNetworkAccess, "disabled");
+      assert.match(
+        refusal(`${base}egress_public_network_access: off\n`),
+        /field 'egress_public_network_access' is 'off', which is not one of 'enabled', 'disabled'/,
+      );
     });
 
     it("keeps the defaults of what a partial setting leaves out", () => {

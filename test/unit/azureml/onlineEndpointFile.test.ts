@@ -146,9 +146,26 @@ describe("readOnlineEndpointFile", () => {
     assert.match(refusal("name: abc\npublic_network_access: off\n"), /field 'public_network_access' is 'off', which is not one of 'enabled', 'disabled'/);
   });
 
+  it("reads user-assigned identities written as a mapping keyed by id, and both identity types together", () => {
+    const endpoint = readOnlineEndpointFile(
+      write(
+        "name: abc\nidentity:\n  type: system_assigned,user_assigned\n  user_assigned_identities:\n    /subscriptions/s/id/a: {}\n    /subscriptions/s/id/b:\n",
+      ),
+      "e",
+    );
+    assert.deepEqual(endpoint.identity, { type: "system_assigned,user_assigned", userAssignedIdentities: ["/subscriptions/s/id/a", "/subscriptions/s/id/b"] });
+  });
+
+  it("reads public_network_access in any casing, as azure-ai-ml lower-cases it", () => {
+    assert.equal(readOnlineEndpointFile(write("name: abc\npublic_network_access: Disabled\n"), "e").publicNetworkAccess, "disabled");
+  });
+
   it("refuses an identity whose list does not match its type", () => {
     assert.match(refusal("name: abc\nidentity: {type: user_assigned}\n"), /needs 'user_assigned_identities'/);
-    assert.match(refusal("name: abc\nidentity: {type: system_assigned, user_assigned_identities: [x]}\n"), /goes only with 'identity\.type: user_assigned'/);
+    assert.match(
+      refusal("name: abc\nidentity: {type: system_assigned, user_assigned_identities: [x]}\n"),
+      /field 'identity\.user_assigned_identities' goes only with a user-assigned identity type, not 'system_assigned'/,
+    );
     assert.deepEqual(readOnlineEndpointFile(write("name: abc\nidentity: {type: SystemAssigned}\n"), "e").identity, {
       type: "system_assigned",
       userAssignedIdentities: [],

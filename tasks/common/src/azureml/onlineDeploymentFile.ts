@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { quoted } from "../text/printable";
 import { JobEnvironment, readEnvironment } from "./environmentField";
 import { ModelType } from "./modelFile";
-import { readOnlineName, snakeKeyword } from "./onlineEndpointFile";
+import { lowerKeyword, readOnlineName, snakeKeyword } from "./onlineEndpointFile";
 import { readReference } from "./referenceField";
 import { AzureMLReference } from "./references";
 import { FieldSet, loadYamlFile, YamlField } from "./yamlFields";
@@ -166,14 +166,17 @@ export function readOnlineDeploymentFile(file: string, inputName: string): Onlin
     requestSettings: readRequestSettings(fields.optional("request_settings"), kind),
     livenessProbe: readProbe(fields.optional("liveness_probe"), kind === "managed"),
     readinessProbe: readProbe(fields.optional("readiness_probe"), false),
-    egressPublicNetworkAccess:
-      kind === "managed" ? (fields.optional("egress_public_network_access")?.oneOf(["enabled", "disabled"] as const) ?? "enabled") : undefined,
+    egressPublicNetworkAccess: kind === "managed" ? readEgress(fields.optional("egress_public_network_access")) : undefined,
     privateNetworkConnection: fields.optional("private_network_connection")?.boolean(),
     resources: kind === "kubernetes" ? readResources(fields.optional("resources")) : undefined,
     dataCollector: dataCollector?.value as Record<string, unknown> | undefined,
   };
   if (kind === "kubernetes") refuseRegistryAssets(spec, fields);
   return spec;
+}
+
+function readEgress(field: YamlField | undefined): "enabled" | "disabled" {
+  return field === undefined ? "enabled" : lowerKeyword(field, ["enabled", "disabled"] as const);
 }
 
 /*

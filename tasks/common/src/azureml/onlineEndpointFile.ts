@@ -13,7 +13,7 @@ export type EndpointAuthMode = "key" | "aml_token" | "aad_token";
 export type PublicNetworkAccess = "enabled" | "disabled";
 
 export interface EndpointIdentity {
-  type: "system_assigned" | "user_assigned" | "none";
+  type: "system_assigned" | "user_assigned" | "system_assigned,user_assigned" | "none";
   /** Resource ids of the user-assigned identities (`user_assigned` only). */
   userAssignedIdentities: string[];
 }
@@ -106,32 +106,47 @@ export function readOnlineEndpointFile(file: string, inputName: string): OnlineE
     identity: readIdentity(fields.optional("identity")),
     traffic,
     mirrorTraffic,
-    publicNetworkAccess: kind === "managed" ? (publicAccess?.oneOf(["enabled", "disabled"] as const) ?? "enabled") : undefined,
+    publicNetworkAccess:
+      kind === "managed" ? (publicAccess === undefined ? "enabled" : lowerKeyword(publicAccess, ["enabled", "disabled"] as const)) : undefined,
   };
 }
 
 function readIdentity(field: YamlField | undefined): EndpointIdentity | undefined {
   if (field === undefined) return undefined;
   const fields = field.fields(["type", "user_assigned_identities", "principal_id", "tenant_id"]);
-  const type = snakeKeyword(fields.required("type"), ["system_assigned", "user_assigned", "none"] as const);
+  const type = snakeKeyword(fields.required("type"), ["system_assigned", "user_assigned", "system_assigned,user_assigned", "none"] as const);
   const listField = fields.optional("user_assigned_identities");
-  if (type !== "user_assigned") {
-    if (listField !== undefined) throw listField.error(`goes only with 'identity.type: user_assigned', not '${type}'.`);
+  if (!type.includes("user_assigned")) {
+    if (listField !== undefined) throw listField.error(`goes only with a user-assigned identity type, not '${type}'.`);
     return { type, userAssignedIdentities: [] };
   }
-  if (listField === undefined) throw field.error("has type 'user_assigned' and needs 'user_assigned_identities', the resource ids of the identities.");
+  if (listField === undefined) throw field.error(`has type '${type}' and needs 'user_assigned_identities', the resource ids of the identities.`);
+  const ids = readIdentityIds(listField);
+  if (ids.length === 0) throw listField.error("is empty; name at least one user-assigned identity.");
+  return { type, userAssignedIdentities: ids };
+}
+
+/**
+ * Three forms are in use: a list of ids, a list of `- resource_id: <id>`, and a mapping keyed
+ * by id (as the SDK's identity schema dumps it).
+ */
+function readIdentityIds(listField: YamlField): string[] {
+  if (listField.isMapping()) return listField.entries().map((entry) => entry.key);
   if (listField.type !== "list") throw listField.wrongType("a list of identity resource ids");
-  const ids = (listField.value as unknown[]).map((item, index) => {
+  return (listField.value as unknown[]).map((item, index) => {
     const entry = new YamlField(listField.origin, `${listField.path}[${index}]`, listField.line, item, undefined);
-    // Both forms are in use: the id as text, or `- resource_id: <id>` as the SDK dumps it.
     if (entry.type === "text") return entry.nonEmptyText();
     return entry
       .fields(["resource_id", "client_id", "principal_id"], "an identity resource id (text) or a mapping with 'resource_id'")
       .required("resource_id")
       .nonEmptyText();
   });
-  if (ids.length === 0) throw listField.error("is empty; name at least one user-assigned identity.");
-  return { type, userAssignedIdentities: ids };
+}
+
+/** Fields read through azure-ai-ml's default StringTransformedEnum transform (lower case). */
+export function lowerKeyword<T extends string>(field: YamlField, allowed: readonly T[]): T {
+  const lower = field.text().toLowerCase();
+  return allowed.find((value) => value === lower) ?? field.oneOf(allowed);
 }
 
 function readPercentMap(field: YamlField, maximum: number): Record<string, number> {
