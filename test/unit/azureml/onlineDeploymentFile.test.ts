@@ -222,10 +222,13 @@ describe("readOnlineDeploymentFile", () => {
     });
 
     it("refuses fields of the other kind", () => {
-      assert.match(refusal(`${base}resources: {requests: {cpu: "1"}}\n`), /field 'resources' is not a field of an online deployment/);
+      assert.match(
+        refusal(`${base}resources: {requests: {cpu: "1"}}\n`),
+        /deployment\.yml:6: field 'resources' applies to Kubernetes deployments only; write 'type: kubernetes' for one\./,
+      );
       assert.match(
         refusal("name: blue\ntype: kubernetes\nendpoint_name: e-1\nenvironment: azureml:e:1\negress_public_network_access: disabled\n"),
-        /field 'egress_public_network_access' is not a field of an online deployment/,
+        /deployment\.yml:5: field 'egress_public_network_access' applies to managed deployments only, and this one has 'type: kubernetes'\./,
       );
       assert.match(
         refusal(`${base}scale_settings: {type: target_utilization}\n`),

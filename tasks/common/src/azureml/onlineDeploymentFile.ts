@@ -135,8 +135,18 @@ export const maxRequestTimeoutMs = 180000;
 
 export function readOnlineDeploymentFile(file: string, inputName: string): OnlineDeploymentSpec {
   const { origin, folder, root } = loadYamlFile(file, `Input '${inputName}'`, "an online deployment");
-  const kind = readKind(root.fields([...new Set([...managedFields, ...kubernetesFields])]).optional("type"));
-  const fields = root.fields(kind === "managed" ? managedFields : kubernetesFields);
+  const anyKind = root.fields([...new Set([...managedFields, ...kubernetesFields])]);
+  const kind = readKind(anyKind.optional("type"));
+  const own = kind === "managed" ? managedFields : kubernetesFields;
+  const foreign = anyKind.all().find((entry) => !own.includes(entry.key));
+  if (foreign !== undefined) {
+    throw foreign.error(
+      kind === "managed"
+        ? "applies to Kubernetes deployments only; write 'type: kubernetes' for one."
+        : "applies to managed deployments only, and this one has 'type: kubernetes'.",
+    );
+  }
+  const fields = root.fields(own);
   const scaleSettings = readScaleSettings(fields.optional("scale_settings"), kind);
   const instanceCountField = fields.optional("instance_count");
   if (instanceCountField === undefined && (kind === "managed" || scaleSettings.type === "default")) {
