@@ -1,4 +1,5 @@
 import { AzureMLReference } from "../../../common/src/azureml/references";
+import type { JobEnvironment } from "../../../common/src/azureml/environmentField";
 
 /*
  * A command job file as `az ml job create -f` reads it (reference-yaml-job-command.md, the
@@ -40,24 +41,7 @@ export interface CommandJobSpec {
   parentJobName?: string;
 }
 
-export type JobEnvironment =
-  /** azureml:<name>:<version>, azureml:<name>@latest, ARM id, or azureml://registries/…/environments/… */
-  { kind: "reference"; reference: AzureMLReference } | InlineEnvironment;
-
-/** An anonymous environment written inside the job: never a name or version. */
-export interface InlineEnvironment {
-  kind: "inline";
-  /** Exactly one of `image` and `build`. */
-  image?: string;
-  build?: { context: AzureMLReference; dockerfilePath: string };
-  /** Only with `image`: a file (absolute path) or the conda specification written inline. */
-  condaFile?: { kind: "file"; path: string } | { kind: "inline"; specification: unknown };
-  osType: "linux" | "windows";
-  description?: string;
-  tags: Record<string, string>;
-  /** Carried as written (custom inference containers only). */
-  inferenceConfig?: unknown;
-}
+export type { InlineEnvironment, JobEnvironment } from "../../../common/src/azureml/environmentField";
 
 export type JobCompute =
   /** `compute` omitted: serverless compute picked by the service. */
