@@ -48,7 +48,7 @@ describe("parseReference: every form of NOTES §1", () => {
     { text: "adl://store.azuredatalakestore.net/data", expected: { kind: "storageUrl", scheme: "adl" } },
     { text: "src", expected: { kind: "localPath", path: path.join(folder, "src") } },
     { text: "./data/iris.csv", expected: { kind: "localPath", path: path.join(folder, "data", "iris.csv") } },
-    { text: "../shared/code", expected: { kind: "localPath", path: path.resolve(folder, "..", "shared", "code") } },
+    { text: "../common/code", expected: { kind: "localPath", path: path.resolve(folder, "..", "common", "code") } },
     { text: "/abs/model", expected: { kind: "localPath", path: path.resolve("/abs/model") } },
     { text: "file:./model", expected: { kind: "localPath", path: path.join(folder, "model") } },
     { text: "weird:name.csv", expected: { kind: "localPath", path: path.join(folder, "weird:name.csv") } },
