@@ -187,6 +187,13 @@ describe("readOnlineDeploymentFile", () => {
       assert.equal(deployment.resources, undefined);
     });
 
+    it("reads a GPU request under its dotted key, nvidia.com/gpu", () => {
+      const deployment = read(
+        'name: blue\ntype: kubernetes\nendpoint_name: my-endpoint\nenvironment: azureml:my-env:1\nresources:\n  requests:\n    nvidia.com/gpu: "1"\n',
+      );
+      assert.equal(deployment.resources?.requests.gpu, "1");
+    });
+
     it("tells the kinds apart as az ml does: 'kubernetes' exactly, 'managed' in any casing", () => {
       assert.equal(read(`${base}type: managed\n`).kind, "managed");
       assert.equal(read(`${base}type: Managed\n`).kind, "managed");

@@ -44,6 +44,8 @@ export class YamlField {
     readonly line: number,
     readonly value: unknown,
     private readonly located: LocatedNode | undefined,
+    /** The key of this field within its mapping, kept as read: a key may hold dots (`nvidia.com/gpu`). */
+    private readonly ownKey?: string,
   ) {}
 
   /** `Input 'jobFile': /w/job.yml:7` */
@@ -70,12 +72,13 @@ export class YamlField {
     const lines = this.keyLines();
     return Object.entries(this.value as Record<string, unknown>).map(([key, value]) => {
       const found = lines.get(key);
-      return new YamlField(this.origin, this.childPath(key), found?.line ?? this.line, value, found?.value);
+      return new YamlField(this.origin, this.childPath(key), found?.line ?? this.line, value, found?.value, key);
     });
   }
 
-  /** The key of this field within its mapping (the last segment of its path). */
+  /** The key of this field within its mapping (else the last segment of its path). */
   get key(): string {
+    if (this.ownKey !== undefined) return this.ownKey;
     const dot = this.path.lastIndexOf(".");
     return dot < 0 ? this.path : this.path.slice(dot + 1);
   }
