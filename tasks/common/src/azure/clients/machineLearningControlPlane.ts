@@ -83,11 +83,12 @@ export class MachineLearningControlPlane {
     return this.client.modelVersions.createOrUpdate(...this.scope, name, version, body);
   }
 
-  /** Every version of a model (none when the model does not exist). */
+  /** Every version of a model, archived ones too (none when the model does not exist). */
   async listModelVersions(name: string): Promise<ModelVersion[]> {
     const versions: ModelVersion[] = [];
     try {
-      for await (const version of this.client.modelVersions.list(...this.scope, name)) versions.push(version);
+      // The service lists active versions only unless asked: an archived one still holds its number.
+      for await (const version of this.client.modelVersions.list(...this.scope, name, { listViewType: "All" })) versions.push(version);
     } catch (error) {
       if (isNotFound(error)) return [];
       throw error;
