@@ -1,6 +1,6 @@
 import type { ModelVersion } from "@azure/arm-machinelearning";
 import type { AzureSession } from "../../../common/src/azure/azureSession";
-import { blobDatastoreLocation, datastoreContainerClient } from "../../../common/src/azure/clients/datastoreStorage";
+import { openDatastoreContainer } from "../../../common/src/azure/clients/datastoreStorage";
 import { MachineLearningControlPlane, type WorkspaceScope } from "../../../common/src/azure/clients/machineLearningControlPlane";
 import { describing } from "../../../common/src/errors/azureError";
 import { InputError } from "../../../common/src/errors/inputError";
@@ -59,12 +59,7 @@ export class AzureModelRegistry implements ModelRegistry {
     const datastore = await describing(`Reading the default datastore of workspace '${this.workspace.name}'`, () => this.controlPlane.getDefaultDatastore());
     if (!datastore?.name) throw new InputError(`Workspace '${this.workspace.name}' has no default datastore to upload the model to.`);
     const name = datastore.name;
-    const location = blobDatastoreLocation(datastore, name);
-    const secrets =
-      datastore.properties.credentials?.credentialsType === "None"
-        ? undefined
-        : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
-    const target = containerUploadTarget(datastoreContainerClient(this.session, location, secrets));
+    const target = containerUploadTarget(await openDatastoreContainer(this.session, this.controlPlane, datastore, name));
     // The files go up before the version is decided (their URI decides whether a version already
     // holds them), so the completion mark names the model, not a version.
     const result = await uploadSnapshot(target, snapshot, { assetName: modelName, assetVersion: "unversioned" });

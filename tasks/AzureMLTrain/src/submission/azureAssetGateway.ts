@@ -1,9 +1,9 @@
 import type { CodeVersion, EnvironmentVersion } from "@azure/arm-machinelearning";
 import { RestError } from "@azure/core-rest-pipeline";
 import type { AzureSession } from "../../../common/src/azure/azureSession";
-import { blobDatastoreLocation, datastoreContainerClient } from "../../../common/src/azure/clients/datastoreStorage";
+import { openDatastoreContainer } from "../../../common/src/azure/clients/datastoreStorage";
 import { MachineLearningControlPlane, type WorkspaceScope } from "../../../common/src/azure/clients/machineLearningControlPlane";
-import { describing } from "../../../common/src/errors/azureError";
+import { describing, isNotFound } from "../../../common/src/errors/azureError";
 import { jobArtifactsPath, joinDatastorePath } from "../../../common/src/jobs/datastorePaths";
 import { JobOutputFiles } from "../../../common/src/jobs/jobOutputFiles";
 import { containerUploadTarget } from "../../../common/src/upload";
@@ -39,7 +39,7 @@ export class AzureAssetGateway implements AssetGateway {
           versions.push(version);
         }
       } catch (error) {
-        if (error instanceof RestError && error.statusCode === 404) return undefined;
+        if (isNotFound(error)) return undefined;
         throw error;
       }
       const created = (version: EnvironmentVersion) => version.systemData?.createdAt?.getTime() ?? 0;
@@ -74,13 +74,7 @@ export class AzureAssetGateway implements AssetGateway {
       return found;
     });
     const name = datastore.name ?? "workspaceblobstore";
-    const location = blobDatastoreLocation(datastore, name);
-    // An identity-based datastore has no secrets to list: the session's storage token signs in.
-    const secrets =
-      datastore.properties.credentials?.credentialsType === "None"
-        ? undefined
-        : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
-    return { name, target: containerUploadTarget(datastoreContainerClient(this.session, location, secrets)) };
+    return { name, target: containerUploadTarget(await openDatastoreContainer(this.session, this.controlPlane, datastore, name)) };
   }
 
   async readJobArtifact(jobName: string, relativePath: string, maxBytes: number): Promise<string | undefined> {

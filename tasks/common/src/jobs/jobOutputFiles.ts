@@ -1,6 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
 import type { AzureSession } from "../azure/azureSession";
-import { blobDatastoreLocation, datastoreContainerClient } from "../azure/clients/datastoreStorage";
+import { openDatastoreContainer } from "../azure/clients/datastoreStorage";
 import type { MachineLearningControlPlane } from "../azure/clients/machineLearningControlPlane";
 import { describing, isNotFound } from "../errors/azureError";
 import { InputError } from "../errors/inputError";
@@ -61,12 +61,6 @@ export class JobOutputFiles {
   private async openContainer(name: string): Promise<ContainerClient> {
     const datastore = await describing(`Reading datastore '${name}'`, () => this.controlPlane.getDatastore(name));
     if (!datastore) throw new InputError(`The workspace has no datastore '${name}'.`);
-    const location = blobDatastoreLocation(datastore, name);
-    // An identity-based datastore has no secrets to list: the session's storage token signs in.
-    const secrets =
-      datastore.properties.credentials?.credentialsType === "None"
-        ? undefined
-        : await describing(`Listing the secrets of datastore '${name}'`, () => this.controlPlane.listDatastoreSecrets(name));
-    return datastoreContainerClient(this.session, location, secrets);
+    return openDatastoreContainer(this.session, this.controlPlane, datastore, name);
   }
 }

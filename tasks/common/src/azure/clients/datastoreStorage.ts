@@ -1,9 +1,11 @@
 import type { AzureBlobDatastore, Datastore, DatastoreSecretsUnion } from "@azure/arm-machinelearning";
 import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { maskSecret } from "../../auth/secretMasking";
+import { describing } from "../../errors/azureError";
 import { InputError } from "../../errors/inputError";
 import { storageClientOptions } from "../../http/clientOptions";
 import type { AzureSession } from "../azureSession";
+import type { MachineLearningControlPlane } from "./machineLearningControlPlane";
 
 /** Where a blob datastore's container is. */
 export interface BlobDatastoreLocation {
@@ -65,4 +67,17 @@ export function datastoreContainerClient(session: AzureSession, location: BlobDa
     return new ContainerClient(`${containerUrl}?${sas}`, new AnonymousCredential(), options);
   }
   return new ContainerClient(containerUrl, session.credential, { ...options, audience: session.scopes.storage });
+}
+
+/**
+ * The container of datastore `name` (its resource already read), signed as it allows: its secrets
+ * are listed unless it is identity-based, where the session's storage token signs in.
+ */
+export async function openDatastoreContainer(session: AzureSession, controlPlane: MachineLearningControlPlane, datastore: Datastore, name: string): Promise<ContainerClient> {
+  const location = blobDatastoreLocation(datastore, name);
+  const secrets =
+    datastore.properties.credentials?.credentialsType === "None"
+      ? undefined
+      : await describing(`Listing the secrets of datastore '${name}'`, () => controlPlane.listDatastoreSecrets(name));
+  return datastoreContainerClient(session, location, secrets);
 }
