@@ -73,7 +73,12 @@ export function datastoreContainerClient(session: AzureSession, location: BlobDa
  * The container of datastore `name` (its resource already read), signed as it allows: its secrets
  * are listed unless it is identity-based, where the session's storage token signs in.
  */
-export async function openDatastoreContainer(session: AzureSession, controlPlane: MachineLearningControlPlane, datastore: Datastore, name: string): Promise<ContainerClient> {
+export async function openDatastoreContainer(
+  session: AzureSession,
+  controlPlane: MachineLearningControlPlane,
+  datastore: Datastore,
+  name: string,
+): Promise<ContainerClient> {
   const location = blobDatastoreLocation(datastore, name);
   const secrets =
     datastore.properties.credentials?.credentialsType === "None"
