@@ -56,7 +56,9 @@ export class AzureJobGateway implements JobGateway {
 
   async *follow(name: string, options: FollowOptions = {}): AsyncGenerator<JobEvent> {
     const { signal } = options;
-    const job = await this.get(name);
+    // Only whether the job exists and its type: its error, if any, comes with the run details below.
+    const found = await describing(`Reading job '${name}'`, () => this.controlPlane.getJob(name));
+    const job = found && toJobState(found, name);
     if (!job) {
       throw new AzureOperationError(`Following job '${name}'`, new RestError(`It does not exist in workspace '${this.workspace.name}'.`, { statusCode: 404 }));
     }
