@@ -33,6 +33,11 @@ export class ArmError extends Error {
 }
 
 /** ARM prints times in its messages like .NET's en-US DateTime: 11/25/2026 1:02:03 PM. */
+/** 400 UserError: what Azure ML answers for a request whose content it refuses. */
+export function userError(message: string): ArmError {
+  return new ArmError(400, "UserError", message);
+}
+
 export function armTimestamp(date: Date): string {
   const hours = date.getUTCHours();
   const pad = (value: number) => String(value).padStart(2, "0");

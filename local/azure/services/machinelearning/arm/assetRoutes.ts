@@ -1,5 +1,5 @@
 import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
-import { ArmError } from "../../../arm/armErrors";
+import { ArmError, userError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
 import { newStoredResource, requireBody, systemData, touch } from "../../../arm/resourceHelpers";
 import { isJsonObject, JsonObject, textOf, canonicalJson } from "../../../state/json";
@@ -233,14 +233,9 @@ export function assetRoutes(services: ArmServices, kind: AssetKind): ArmRoute[] 
   ];
 }
 
-/** A 400 in Azure ML's shape for a version whose content is wrong. */
-export function assetError(message: string): ArmError {
-  return new ArmError(400, "UserError", message);
-}
-
 /** Reads a required string property of a version body. */
 export function requiredString(properties: JsonObject, field: string, label: string): string {
   const value = properties[field];
-  if (typeof value !== "string" || value.trim() === "") throw assetError(`The ${label} version needs '${field}'.`);
+  if (typeof value !== "string" || value.trim() === "") throw userError(`The ${label} version needs '${field}'.`);
   return value;
 }

@@ -2,7 +2,8 @@ import { ArmRoute } from "../../../arm/armRoute";
 import { ArmServices } from "../../../arm/armServices";
 import { isJsonObject, JsonObject, textOf } from "../../../state/json";
 import { ResourceStore, StoredResource } from "../../../state/resourceStore";
-import { AssetKind, assetError, assetRoutes, requiredString, VersionCheck } from "./assetRoutes";
+import { AssetKind, assetRoutes, requiredString, VersionCheck } from "./assetRoutes";
+import { userError } from "../../../arm/armErrors";
 import { jobType } from "./workspaceIds";
 import { artifactStoreName, jobArtifactsFolder, JobOutputResolver } from "./workspaceStorage";
 
@@ -26,7 +27,7 @@ export function jobOutputResolver(store: ResourceStore, workspace: StoredResourc
 async function requireBlobs(uri: string, field: string, label: string, check: VersionCheck): Promise<void> {
   const location = check.storage.locate(uri, jobOutputResolver(check.storage.store, check.workspace));
   if (!(await check.storage.exists(location))) {
-    throw assetError(`No blobs found in storage at ${label} asset path: '${location.path}' in datastore '${location.datastore}' (${field} '${uri}').`);
+    throw userError(`No blobs found in storage at ${label} asset path: '${location.path}' in datastore '${location.datastore}' (${field} '${uri}').`);
   }
 }
 
@@ -51,7 +52,7 @@ const environmentKind: AssetKind = {
   immutable: ["image", "condaFile", "build", "inferenceConfig", "osType"],
   checkName: (name) => {
     if (/^(AzureML|Microsoft)/i.test(name)) {
-      throw assetError(
+      throw userError(
         `Environment name '${name}' starts with a prefix Azure ML reserves for curated environments ('AzureML', 'Microsoft'); choose another name.`,
       );
     }
@@ -59,7 +60,7 @@ const environmentKind: AssetKind = {
   // Recorded, never built: jobs run on the local Python whatever the image and conda file say.
   prepareVersion: (properties) => {
     if (typeof properties.image !== "string" && !isJsonObject(properties.build)) {
-      throw assetError("An environment version needs either an 'image' or a 'build' context.");
+      throw userError("An environment version needs either an 'image' or a 'build' context.");
     }
     return { autoRebuild: "Disabled", osType: "Linux", ...properties, environmentType: "UserCreated" };
   },
@@ -72,7 +73,7 @@ const modelKind: AssetKind = {
   label: "model",
   immutable: ["modelUri", "modelType", "jobName", "flavors"],
   checkVersionName: (version) => {
-    if (!/^[1-9]\d*$/.test(version)) throw assetError(`Model version '${version}' is not valid: a model's version must be a positive integer.`);
+    if (!/^[1-9]\d*$/.test(version)) throw userError(`Model version '${version}' is not valid: a model's version must be a positive integer.`);
   },
   prepareVersion: async (properties, check) => {
     const modelUri = requiredString(properties, "modelUri", "model");
@@ -92,13 +93,13 @@ const dataKind: AssetKind = {
   immutable: ["dataType", "dataUri"],
   prepareVersion: async (properties, check) => {
     const dataUri = requiredString(properties, "dataUri", "data");
-    if (!dataTypes.includes(textOf(properties.dataType))) throw assetError(`Data type '${textOf(properties.dataType)}' is not one of ${dataTypes.join(", ")}.`);
+    if (!dataTypes.includes(textOf(properties.dataType))) throw userError(`Data type '${textOf(properties.dataType)}' is not one of ${dataTypes.join(", ")}.`);
     if (/^azureml:\/\//i.test(dataUri)) await requireBlobs(dataUri, "dataUri", "data", check);
     return properties;
   },
   containerFromVersion: (properties): JsonObject => ({ dataType: properties.dataType ?? "uri_folder" }),
   prepareContainer: (properties) => {
-    if (!dataTypes.includes(textOf(properties.dataType))) throw assetError(`Data type '${textOf(properties.dataType)}' is not one of ${dataTypes.join(", ")}.`);
+    if (!dataTypes.includes(textOf(properties.dataType))) throw userError(`Data type '${textOf(properties.dataType)}' is not one of ${dataTypes.join(", ")}.`);
     return properties;
   },
 };

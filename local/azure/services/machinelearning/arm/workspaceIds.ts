@@ -12,8 +12,3 @@ export function workspaceId(params: PathParameters): string {
   return `${resourceGroupId(params)}/providers/Microsoft.MachineLearningServices/workspaces/${params.workspaceName}`;
 }
 export const jobType = "Microsoft.MachineLearningServices/workspaces/jobs";
-
-/** `<workspace id>/datastores/<name>`, `<workspace id>/jobs/<name>`… */
-export function workspaceChildId(workspace: string, collection: string, name: string): string {
-  return `${workspace}/${collection}/${name}`;
-}

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ContainerClient } from "@azure/storage-blob";
-import { ArmError } from "../../../arm/armErrors";
+import { userError } from "../../../arm/armErrors";
 import { storageAccountKeys } from "../../../arm/providers/storageAccounts";
 import { isJsonObject, JsonObject, textOf } from "../../../state/json";
 import { ResourceStore, StoredResource } from "../../../state/resourceStore";
@@ -33,10 +33,6 @@ export function jobArtifactsFolder(jobName: string): string {
 
 /** What a job output reference resolves to: the URI of the output's root folder, if the job has that output. */
 export type JobOutputResolver = (jobName: string, outputName: string) => string | undefined;
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message);
-}
 
 /** A path inside a container, `.` and empty segments dropped, `..` refused; URIs are decoded, blob and file names are not. */
 function cleanPath(value: string, decode = true): string {

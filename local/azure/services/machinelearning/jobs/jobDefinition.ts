@@ -1,4 +1,4 @@
-import { ArmError } from "../../../arm/armErrors";
+import { userError } from "../../../arm/armErrors";
 import { isJsonObject, JsonObject, JsonValue, textOf } from "../../../state/json";
 import { ResourceStore, StoredResource } from "../../../state/resourceStore";
 import { JobInputSpec } from "../jobRunner/jobRun";
@@ -29,10 +29,6 @@ export interface JobReferences {
 
 /** Fields of a job that may change after it was created (Azure: "Only description, tags, displayName, properties, and isArchived can be updated"). */
 export const mutableJobFields = ["description", "tags", "displayName", "properties", "isArchived"];
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message);
-}
 
 function armIdPattern(workspace: StoredResource, collection: string): RegExp {
   const escaped = workspace.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
