@@ -7,7 +7,7 @@ import { uploadRunSummary } from "../../common/src/log/runSummary";
 import { parseMetrics, trainSummaryMarkdown, type TrainSummary } from "./report/trainSummary";
 import { pipelineTags } from "./settings/pipelineRun";
 import { readTrainSettings, type TrainTaskSettings } from "./settings/trainSettings";
-import type { AssetGateway } from "./submission/assetGateway";
+import type { AssetGateway } from "../../common/src/assets/assetGateway";
 import { commandJobBody } from "./submission/commandJobBody";
 import { generateJobName } from "./submission/jobName";
 import { JobAssetResolver } from "./submission/resolveJobAssets";
@@ -65,7 +65,7 @@ export async function runTrainTask(): Promise<void> {
   // The Azure SDKs are most of the task's code: imported only once the inputs are read and checked.
   const { createAzureSession } = await import("../../common/src/azure/azureSession");
   const { AzureJobGateway } = await import("../../common/src/jobs/azureJobGateway");
-  const { AzureAssetGateway } = await import("./submission/azureAssetGateway");
+  const { AzureAssetGateway } = await import("../../common/src/assets/azureAssetGateway");
   const session = createAzureSession(connection, workspace.subscriptionId);
   const scope = { subscriptionId: workspace.subscriptionId, resourceGroup: workspace.resourceGroup, name: workspace.name };
   const assets: AssetGateway = new AzureAssetGateway(session, scope);

@@ -9,5 +9,5 @@ const inputs = JSON.parse(process.env.TRAIN_INPUTS ?? "{}") as Record<string, st
 const runner = new tmrm.TaskMockRunner(path.join(__dirname, "../../../tasks/AzureMLTrain/src/index.js"));
 for (const [name, value] of Object.entries(inputs)) runner.setInput(name, value);
 runner.registerMock("../../common/src/jobs/azureJobGateway", { AzureJobGateway: InMemoryJobGateway });
-runner.registerMock("./submission/azureAssetGateway", { AzureAssetGateway: InMemoryAssetGateway });
+runner.registerMock("../../common/src/assets/azureAssetGateway", { AzureAssetGateway: InMemoryAssetGateway });
 runner.run();

@@ -1,13 +1,29 @@
-import type { CodeVersion, EnvironmentVersion } from "@azure/arm-machinelearning";
+import type { CodeVersion, EnvironmentVersion, ModelVersion } from "@azure/arm-machinelearning";
 import { RestError } from "@azure/core-rest-pipeline";
-import type { AzureSession } from "../../../common/src/azure/azureSession";
-import { openDatastoreContainer } from "../../../common/src/azure/clients/datastoreStorage";
-import { MachineLearningControlPlane, type WorkspaceScope } from "../../../common/src/azure/clients/machineLearningControlPlane";
-import { describing, isNotFound } from "../../../common/src/errors/azureError";
-import { jobArtifactsPath, joinDatastorePath } from "../../../common/src/jobs/datastorePaths";
-import { JobOutputFiles } from "../../../common/src/jobs/jobOutputFiles";
-import { containerUploadTarget } from "../../../common/src/upload";
+import type { AzureSession } from "../azure/azureSession";
+import { openDatastoreContainer } from "../azure/clients/datastoreStorage";
+import { MachineLearningControlPlane, type WorkspaceScope } from "../azure/clients/machineLearningControlPlane";
+import { describing, isNotFound } from "../errors/azureError";
+import { jobArtifactsPath, joinDatastorePath } from "../jobs/datastorePaths";
+import { JobOutputFiles } from "../jobs/jobOutputFiles";
+import { containerUploadTarget } from "../upload";
 import type { AssetGateway, UploadDatastore } from "./assetGateway";
+
+// As azure-ai-ml resolves @latest: the versions newest first, the first one.
+const newestFirst = { orderBy: "createdtime desc", top: 1 };
+
+/** The name of the newest version listed (undefined when the asset does not exist or has none). */
+async function newestOf(versions: AsyncIterable<{ name?: string; systemData?: { createdAt?: Date } }>): Promise<string | undefined> {
+  const found: Array<{ name?: string; systemData?: { createdAt?: Date } }> = [];
+  try {
+    for await (const version of versions) found.push(version);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const created = (version: (typeof found)[number]) => version.systemData?.createdAt?.getTime() ?? 0;
+  return found.sort((a, b) => created(b) - created(a))[0]?.name;
+}
 
 /** AssetGateway on Azure ML (api-version 2022-10-01) and the workspace's blob datastores. */
 export class AzureAssetGateway implements AssetGateway {
@@ -27,24 +43,10 @@ export class AzureAssetGateway implements AssetGateway {
   }
 
   latestEnvironmentVersion(name: string): Promise<string | undefined> {
-    // As azure-ai-ml resolves @latest: the versions newest first, the first one.
-    return describing(`Listing the versions of environment '${name}'`, async () => {
-      const [resourceGroup, workspace] = [this.workspace.resourceGroup, this.workspace.name];
-      const versions: EnvironmentVersion[] = [];
-      try {
-        for await (const version of this.controlPlane.client.environmentVersions.list(resourceGroup, workspace, name, {
-          orderBy: "createdtime desc",
-          top: 1,
-        })) {
-          versions.push(version);
-        }
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-      const created = (version: EnvironmentVersion) => version.systemData?.createdAt?.getTime() ?? 0;
-      return versions.sort((a, b) => created(b) - created(a))[0]?.name;
-    });
+    const [resourceGroup, workspace] = [this.workspace.resourceGroup, this.workspace.name];
+    return describing(`Listing the versions of environment '${name}'`, () =>
+      newestOf(this.controlPlane.client.environmentVersions.list(resourceGroup, workspace, name, newestFirst)),
+    );
   }
 
   createEnvironmentVersion(name: string, version: string, body: EnvironmentVersion): Promise<EnvironmentVersion> {
@@ -57,6 +59,21 @@ export class AzureAssetGateway implements AssetGateway {
 
   createCodeVersion(name: string, version: string, body: CodeVersion): Promise<CodeVersion> {
     return describing(`Creating code asset ${name}:${version}`, () => this.controlPlane.createCodeVersion(name, version, body));
+  }
+
+  getModelVersion(name: string, version: string): Promise<ModelVersion | undefined> {
+    return describing(`Reading model ${name}:${version}`, () => this.controlPlane.getModelVersion(name, version));
+  }
+
+  latestModelVersion(name: string): Promise<string | undefined> {
+    const [resourceGroup, workspace] = [this.workspace.resourceGroup, this.workspace.name];
+    return describing(`Listing the versions of model '${name}'`, () =>
+      newestOf(this.controlPlane.client.modelVersions.list(resourceGroup, workspace, name, newestFirst)),
+    );
+  }
+
+  createModelVersion(name: string, version: string, body: ModelVersion): Promise<ModelVersion> {
+    return describing(`Registering model ${name}:${version}`, () => this.controlPlane.createModelVersion(name, version, body));
   }
 
   defaultDatastore(): Promise<UploadDatastore> {
