@@ -1,12 +1,13 @@
 import * as tl from "azure-pipelines-task-lib/task";
 import { studioUrl } from "../../common/src/azure/studioUrl";
+import { lastModelNameVariable, lastModelVersionVariable } from "../../common/src/jobs/lastRegisteredModel";
 import { inLogGroup, logSection } from "../../common/src/log/logGroup";
 import { setOutputs } from "../../common/src/log/outputVariables";
 import { uploadRunSummary } from "../../common/src/log/runSummary";
 import { registerModel, outcomeSentence, type RegistrationOutcome } from "./registration/registerModel";
 import { registrationSummaryMarkdown } from "./report/registrationSummary";
 import { readRegisterSettings, type RegisterSettings } from "./settings/registerSettings";
-import { logSafe } from "./text/sentence";
+import { logSafe } from "../../common/src/text/sentence";
 
 /** The version's page in Azure ML studio. */
 function modelStudioUrl(settings: RegisterSettings, version: string): string {
@@ -52,6 +53,9 @@ function report(settings: RegisterSettings, outcome: RegistrationOutcome): void 
   const modelId = outcome.version.id || `${settings.workspace.id}/models/${name}/versions/${version}`;
   const studio = modelStudioUrl(settings, version);
   setOutputs({ modelName: name, modelVersion: version, modelId, modelRegistered: "true" });
+  // Plain job variables too: AzureMLDeploy in a later step of the same job deploys this version by default.
+  tl.setVariable(lastModelNameVariable, name);
+  tl.setVariable(lastModelVersionVariable, version);
   uploadRunSummary(
     "azureml-register-model",
     registrationSummaryMarkdown({

@@ -5,6 +5,11 @@ import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import { outputVariable } from "../AzureMLWorkspace/workspaceTaskBed";
 import { RegisterTaskBed, servicePrincipalKey, workspaceId } from "./registerTaskBed";
 
+/** A plain (not output) job variable the task set. */
+function jobVariable(runner: MockTestRunner, name: string): string | undefined {
+  return new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=false;issecret=false;\\](.*)`).exec(runner.stdout)?.[1].trim();
+}
+
 function assertSucceeded(runner: MockTestRunner): void {
   assert.ok(runner.succeeded, runner.stdout + runner.stderr);
   // Only in the command that registers it with the agent's masker.
@@ -50,6 +55,8 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assert.equal(outputVariable(runner, "modelVersion"), "1");
       assert.equal(outputVariable(runner, "modelId"), `${workspaceId}/models/churn/versions/1`);
       assert.equal(outputVariable(runner, "modelRegistered"), "true");
+      assert.equal(jobVariable(runner, "AZUREML_LAST_MODEL_NAME"), "churn", "the job variable AzureMLDeploy reads is not set");
+      assert.equal(jobVariable(runner, "AZUREML_LAST_MODEL_VERSION"), "1");
       assert.ok(runner.stdout.includes("No champion yet: the model has no version yet, so the model is registered."), runner.stdout);
       assert.ok(runner.stdout.includes(`Studio: https://ml.azure.com/model/churn:1/details?wsid=${workspaceId}`), runner.stdout);
       const [summary] = bed.summaries();
@@ -101,6 +108,7 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assert.equal(outputVariable(runner, "modelRegistered"), "false");
       assert.equal(outputVariable(runner, "modelVersion"), "");
       assert.equal(outputVariable(runner, "modelId"), "");
+      assert.equal(jobVariable(runner, "AZUREML_LAST_MODEL_NAME"), undefined, "a skipped model must not become the one to deploy");
       assert.deepEqual(Object.keys(bed.models().models.churn), ["1"]);
       assert.ok(!bed.models().calls.some((call) => call.operation === "createVersion"));
       assert.ok(
@@ -129,6 +137,7 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assertSucceeded(second);
       assert.deepEqual(Object.keys(bed.models().models.churn), ["1"]);
       assert.equal(outputVariable(second, "modelVersion"), "1");
+      assert.equal(jobVariable(second, "AZUREML_LAST_MODEL_VERSION"), "1", "a reused version is the one to deploy too");
       assert.equal(outputVariable(second, "modelRegistered"), "true");
       assert.ok(second.stdout.includes("already registered, reused (the gate is not asked again)"), second.stdout);
       assert.match(bed.summaries().find((summary) => summary.includes("reused")) ?? "", /### Model churn: version 1 already registered, reused/);

@@ -3,7 +3,7 @@ import { InputError } from "../../../tasks/common/src/errors/inputError";
 import { decideGate } from "../../../tasks/AzureMLRegisterModel/src/gate/decideGate";
 import { metricFromContent } from "../../../tasks/AzureMLRegisterModel/src/gate/metricsFile";
 import { chooseJobOutput } from "../../../tasks/AzureMLRegisterModel/src/source/defaultJobOutput";
-import { logSafe } from "../../../tasks/AzureMLRegisterModel/src/text/sentence";
+import { logSafe } from "../../../tasks/common/src/text/sentence";
 import { gate, version, withMetric } from "./gateFixtures";
 
 // The agent runs `##vso[` wherever it appears in a line, so no sentence we print may hold one.

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { decideGate } from "../../../tasks/AzureMLRegisterModel/src/gate/decideGate";
-import { markdownLink, markdownText } from "../../../tasks/AzureMLRegisterModel/src/report/markdownText";
+import { markdownLink, markdownText } from "../../../tasks/common/src/text/markdownText";
 import { RegistrationSummary, registrationSummaryMarkdown } from "../../../tasks/AzureMLRegisterModel/src/report/registrationSummary";
 import { gate, version, withMetric } from "./gateFixtures";
 

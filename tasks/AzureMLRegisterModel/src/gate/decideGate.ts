@@ -2,7 +2,7 @@ import { pickChampion } from "./champion";
 import { GateSettings, Goal } from "./gateSettings";
 import { ModelVersionInfo } from "./modelVersions";
 import { recordedMetric } from "./recordedMetric";
-import { logSafe } from "../text/sentence";
+import { logSafe } from "../../../common/src/text/sentence";
 
 /** How the comparison came out; each one has its own sentence in `reason`. */
 export type GateVerdict =

@@ -1,4 +1,4 @@
-import { capitalized, inputError } from "../text/sentence";
+import { capitalized, inputError } from "../../../common/src/text/sentence";
 import { SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 import { checkPathInOutput } from "../source/jobOutputPath";

@@ -1,4 +1,4 @@
-import { inputError } from "../text/sentence";
+import { inputError } from "../../../common/src/text/sentence";
 import { abbreviated, quoted } from "../../../common/src/text/printable";
 
 /*

@@ -6,7 +6,7 @@ import { evaluateGate, metricsFileUri } from "../gate/evaluateGate";
 import type { RegisteredVersion, ModelRegistry } from "../registry/modelRegistry";
 import type { RegisterSettings } from "../settings/registerSettings";
 import { resolveSource, type ResolvedSource } from "../source/resolveSource";
-import { logSafe } from "../text/sentence";
+import { logSafe } from "../../../common/src/text/sentence";
 import { nextVersion, sameContent } from "./nextVersion";
 import { isVersionTaken } from "./versionTaken";
 

@@ -1,5 +1,5 @@
 import { GateDecision, GateVerdict } from "../gate/decideGate";
-import { markdownLink, markdownRows, markdownText } from "./markdownText";
+import { markdownLink, markdownRows, markdownText } from "../../../common/src/text/markdownText";
 
 /** Where the registered files came from. */
 export type RegisteredSource =

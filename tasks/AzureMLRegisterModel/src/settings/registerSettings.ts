@@ -13,7 +13,7 @@ import { readConnection, readEnvironment, resolveWorkspace } from "../../../comm
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 import { type GateInputs, type GateSettings, readGateSettings } from "../gate/gateSettings";
 import { checkPathInOutput, checkReferenceName } from "../source/jobOutputPath";
-import { capitalized } from "../text/sentence";
+import { capitalized } from "../../../common/src/text/sentence";
 import { lastJobNameVariable } from "../../../common/src/jobs/lastJobName";
 
 export const modelTypes: readonly ModelType[] = ["custom_model", "mlflow_model", "triton_model"];

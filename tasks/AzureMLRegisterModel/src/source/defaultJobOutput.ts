@@ -1,4 +1,4 @@
-import { capitalized, inputError, logSafe } from "../text/sentence";
+import { capitalized, inputError, logSafe } from "../../../common/src/text/sentence";
 import { SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { artifactsOutputName, checkPathInOutput, checkReferenceName, jobOutputUri } from "./jobOutputPath";
 

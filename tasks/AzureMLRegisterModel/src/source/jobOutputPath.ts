@@ -1,4 +1,4 @@
-import { capitalized, inputError } from "../text/sentence";
+import { capitalized, inputError } from "../../../common/src/text/sentence";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
 
 /*

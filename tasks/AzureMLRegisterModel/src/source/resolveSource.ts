@@ -6,7 +6,7 @@ import { quoted } from "../../../common/src/text/printable";
 import type { RegisteredSource } from "../report/registrationSummary";
 import type { ModelRegistry } from "../registry/modelRegistry";
 import { type ModelSource, modelTypes } from "../settings/registerSettings";
-import { capitalized, logSafe } from "../text/sentence";
+import { capitalized, logSafe } from "../../../common/src/text/sentence";
 import { chooseJobOutput, type JobOutputs } from "./defaultJobOutput";
 import { jobOutputUri } from "./jobOutputPath";
 

@@ -1,4 +1,4 @@
-import { InputError } from "../../../common/src/errors/inputError";
+import { InputError } from "../errors/inputError";
 
 /** A sentence that starts with a value's source ("input 'goal'") starts with a capital. */
 export function capitalized(text: string): string {
