@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import type { FollowOptions, JobEvent, JobGateway, JobState } from "../../../tasks/common/src/jobs/jobGateway";
-import { pipelineLogLine, waitFailure, waitForJob, type WaitOptions } from "../../../tasks/AzureMLTrain/src/waiting/waitForJob";
+import { pipelineLogLine } from "../../../tasks/common/src/log/pipelineLogLine";
+import { waitFailure, waitForJob, type WaitOptions } from "../../../tasks/AzureMLTrain/src/waiting/waitForJob";
 
 /** A job gateway whose job follows a script of events, then either ends or hangs until the wait is stopped. */
 class ScriptedGateway implements JobGateway {

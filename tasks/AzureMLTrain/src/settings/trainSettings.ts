@@ -6,6 +6,7 @@ import { applyConfigurationToCommand, selectConfigurationSection } from "../../.
 import type { AppliedCommand } from "../../../common/src/configuration";
 import { InputError } from "../../../common/src/errors/inputError";
 import { checkInputFile } from "../../../common/src/files/fileInputs";
+import { filePathInput, workingDirectory } from "../../../common/src/files/filePathInput";
 import { readConfigurationInputs } from "../../../common/src/settings/configurationInputs";
 import type { EnvironmentSettings } from "../../../common/src/settings/environmentSettings";
 import type { ResourceReference } from "../../../common/src/settings/resourceReference";
@@ -40,16 +41,10 @@ export interface TrainTaskSettings {
   pipelineRun: PipelineRun;
 }
 
-function workingDirectory(): string {
-  return tl.getVariable("System.DefaultWorkingDirectory") || process.cwd();
-}
-
 /** The job file: required; the agent's "unset" filePath (the sources folder) is reported as missing. */
 function jobFilePath(): string {
-  const given = tl.getInput("jobFile", false)?.trim();
-  const file = given ? path.resolve(workingDirectory(), given) : undefined;
-  const unset = [workingDirectory(), tl.getVariable("Build.SourcesDirectory")].filter((folder): folder is string => Boolean(folder));
-  if (file === undefined || unset.some((folder) => path.resolve(folder) === file)) {
+  const file = filePathInput("jobFile");
+  if (file === undefined) {
     throw new InputError("Input 'jobFile' is not set: give the path of the command job YAML (as `az ml job create -f` takes it).");
   }
   checkInputFile({ path: file, source: "Input 'jobFile'" });

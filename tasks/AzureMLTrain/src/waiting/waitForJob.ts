@@ -1,5 +1,6 @@
 import { AzureMLFailure } from "../../../common/src/errors/azureMLFailure";
 import type { JobEvent, JobGateway, JobState } from "../../../common/src/jobs/jobGateway";
+import { pipelineLogLine } from "../../../common/src/log/pipelineLogLine";
 
 /*
  * Waiting for a job: its log lines go to the pipeline log as the gateway reads them (not in a
@@ -44,15 +45,6 @@ export class JobWaitStopped extends Error {
 }
 
 const stopSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
-
-/**
- * A line of the job's own log, as it will show in the pipeline log: a line that would read as a
- * logging command (`##vso[…]`, `##[…]`) gets a zero-width space after its `##`, so that a job
- * cannot set the pipeline's variables or results, and otherwise reads the same.
- */
-export function pipelineLogLine(text: string): string {
-  return text.replace(/##(?=vso\[|\[)/gi, "#\u200B#");
-}
 
 function defaultTimer(onTimeout: () => void, ms: number): () => void {
   const timer = setTimeout(onTimeout, ms);

@@ -61,12 +61,15 @@ const endpointFields = [
 ];
 
 /** Endpoint and deployment names: 3 to 32 letters, digits and '-', starting with a letter, not ending with '-'. */
-const onlineName = /^[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]$/;
+export const onlineNamePattern = /^[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]$/;
+
+/** What an endpoint or deployment name must be, for an error that refuses one. */
+export const onlineNameRule = "use 3 to 32 letters, digits and '-', starting with a letter and ending with a letter or digit";
 
 export function readOnlineName(field: YamlField, what: string): string {
   const name = field.nonEmptyText();
-  if (!onlineName.test(name)) {
-    throw field.error(`is not a valid ${what} name: use 3 to 32 letters, digits and '-', starting with a letter and ending with a letter or digit.`);
+  if (!onlineNamePattern.test(name)) {
+    throw field.error(`is not a valid ${what} name: ${onlineNameRule}.`);
   }
   return name;
 }
