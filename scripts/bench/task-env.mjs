@@ -22,6 +22,21 @@ const helloWorldJob = join(
   "hello-world.yml",
 );
 
+// Microsoft's online endpoint samples, kept as test fixtures, for AzureMLDeploy to read.
+const samplesDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "test",
+  "unit",
+  "azureml",
+  "fixtures",
+  "azureml-examples",
+  "cli",
+  "endpoints",
+  "online",
+);
+
 /**
  * An AzureRM service connection with a service principal and a secret, exposed as the agent
  * exposes it: the whole authorization as JSON, and its scheme and each parameter on their own
@@ -63,5 +78,13 @@ export const TASK_BENCH_ENV = {
     INPUT_NAMESPACE: "bench01",
     INPUT_JOBNAME: "bench_job_1",
     INPUT_MODELNAME: "bench-model",
+  },
+  AzureMLDeploy: {
+    ...azureRmConnection("conn"),
+    INPUT_AZURESUBSCRIPTION: "conn",
+    INPUT_RESOURCEGROUP: "rg",
+    INPUT_NAMESPACE: "bench01",
+    INPUT_ENDPOINTFILE: join(samplesDir, "managed", "sample", "endpoint.yml"),
+    INPUT_DEPLOYMENTFILE: join(samplesDir, "managed", "sample", "blue-deployment.yml"),
   },
 };

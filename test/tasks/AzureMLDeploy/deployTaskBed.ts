@@ -53,7 +53,15 @@ export class DeployTaskBed {
     fs.mkdirSync(path.join(workDir, "agent-temp"));
     const bed = new DeployTaskBed(workDir);
     fs.cpSync(samples, path.join(workDir, "online"), { recursive: true });
-    bed.write(sampleRequest, JSON.stringify({ data: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]] }));
+    bed.write(
+      sampleRequest,
+      JSON.stringify({
+        data: [
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+          [10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+        ],
+      }),
+    );
     fs.writeFileSync(bed.assetsFile, JSON.stringify(emptyAssetsState()));
     fs.writeFileSync(bed.endpointsFile, JSON.stringify(emptyEndpointsState()));
     return bed;
@@ -107,7 +115,9 @@ export class DeployTaskBed {
   addModel(name: string, version: string): void {
     this.changeAssets((state) => {
       const created = Math.max(0, ...Object.values(state.models).map((stored) => stored.created)) + 1;
-      const body: ModelVersion = { properties: { modelUri: `azureml://jobs/train-${version}/outputs/artifacts/paths/outputs/model`, modelType: "custom_model" } };
+      const body: ModelVersion = {
+        properties: { modelUri: `azureml://jobs/train-${version}/outputs/artifacts/paths/outputs/model`, modelType: "custom_model" },
+      };
       state.models[`${name}:${version}`] = { body, created };
     });
   }

@@ -110,9 +110,7 @@ function copy<T>(value: T): T {
 
 /** A long-running operation: each poll moves the resource to its next scripted state. */
 class ScriptedOperation implements ProvisioningOperation {
-  constructor(
-    private readonly advance: (state: InMemoryEndpointsState) => OperationStatus,
-  ) {}
+  constructor(private readonly advance: (state: InMemoryEndpointsState) => OperationStatus) {}
 
   async poll(): Promise<OperationStatus> {
     await Promise.resolve();
@@ -154,10 +152,10 @@ export class InMemoryOnlineEndpoints implements OnlineEndpointGateway {
       properties: {
         ...body.properties,
         traffic: { ...stored.traffic },
-        provisioningState: stored.provisioningState as OnlineEndpoint["properties"]["provisioningState"],
+        provisioningState: stored.provisioningState,
         scoringUri: scoringUri(name, location),
         swaggerUri: scoringUri(name, location).replace(/\/score$/, "/swagger.json"),
-      } as OnlineEndpoint["properties"],
+      },
     };
   }
 
@@ -219,7 +217,7 @@ export class InMemoryOnlineEndpoints implements OnlineEndpointGateway {
   private deploymentView(state: InMemoryEndpointsState, endpointName: string, name: string): OnlineDeployment {
     const stored = state.endpoints[endpointName].deployments[name];
     const body = copy(stored.body);
-    return { ...body, name, properties: { ...body.properties, provisioningState: stored.provisioningState } as OnlineDeployment["properties"] };
+    return { ...body, name, properties: { ...body.properties, provisioningState: stored.provisioningState } };
   }
 
   async getDeployment(endpointName: string, name: string): Promise<OnlineDeployment | undefined> {
@@ -236,7 +234,11 @@ export class InMemoryOnlineEndpoints implements OnlineEndpointGateway {
         if (!body.location) throw refused(400, "BadRequest", "location is required.");
         const script = state.scripts[name] ?? {};
         const existing = endpoint.deployments[name];
-        endpoint.deployments[name] = { body: copy(body), provisioningState: existing ? "Updating" : "Creating", pending: [...(script.states ?? ["Succeeded"])] };
+        endpoint.deployments[name] = {
+          body: copy(body),
+          provisioningState: existing ? "Updating" : "Creating",
+          pending: [...(script.states ?? ["Succeeded"])],
+        };
         return new ScriptedOperation((now) => {
           const deployment = now.endpoints[endpointName].deployments[name];
           deployment.provisioningState = deployment.pending.shift() ?? deployment.provisioningState;

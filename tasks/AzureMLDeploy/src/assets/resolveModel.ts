@@ -78,7 +78,9 @@ async function anonymousVersion(context: ModelContext, model: InlineModel, name:
 
 /** The model's files are already in Azure: the anonymous version is named after what defines it, so a rerun finds it. */
 function cloudModelName(model: InlineModel, uri: string): string {
-  return createHash("md5").update(JSON.stringify({ uri, type: model.type })).digest("hex");
+  return createHash("md5")
+    .update(JSON.stringify({ uri, type: model.type }))
+    .digest("hex");
 }
 
 async function inlineModel(model: InlineModel, source: string, context: ModelContext): Promise<ResolvedModel> {

@@ -2,7 +2,7 @@ import type { OnlineDeployment, OnlineEndpoint } from "@azure/arm-machinelearnin
 import { maskSecret } from "../../../common/src/auth/secretMasking";
 import type { AzureSession } from "../../../common/src/azure/azureSession";
 import { MachineLearningControlPlane, type WorkspaceScope } from "../../../common/src/azure/clients/machineLearningControlPlane";
-import { describing, isNotFound, unlessNotFound } from "../../../common/src/errors/azureError";
+import { AzureOperationError, describing, isNotFound, unlessNotFound } from "../../../common/src/errors/azureError";
 import type { ServiceError } from "../../../common/src/errors/azureMLFailure";
 import type { ComputeInfo, DeploymentContainer, OnlineEndpointGateway, OperationStatus, ProvisioningOperation } from "./onlineEndpointGateway";
 
@@ -39,7 +39,7 @@ class PolledOperation implements ProvisioningOperation {
         const failed = operationFailure(error);
         if (failed) return { done: true, failed };
         if (this.poller.getOperationState().isCancelled) return { done: true, failed: { code: "Canceled", message: "The operation was canceled." } };
-        return describing(this.action, () => Promise.reject(error));
+        throw new AzureOperationError(this.action, error);
       }
     }
     if (!this.poller.isDone()) return { done: false };

@@ -82,7 +82,12 @@ export function deploymentBody(spec: OnlineDeploymentSpec, assets: ResolvedDeplo
       ...shared,
       endpointComputeType: "Kubernetes",
       ...(limits || requests
-        ? { containerResourceRequirements: { ...(limits ? { containerResourceLimits: limits } : {}), ...(requests ? { containerResourceRequests: requests } : {}) } }
+        ? {
+            containerResourceRequirements: {
+              ...(limits ? { containerResourceLimits: limits } : {}),
+              ...(requests ? { containerResourceRequests: requests } : {}),
+            },
+          }
         : {}),
     };
   }

@@ -16,7 +16,12 @@ const containers: Array<{ container: DeploymentContainer; title: string }> = [
  * (where score.py's init() errors are) and the storage initializer's. A log that cannot be read
  * is a line saying so; it never hides the deployment's own failure.
  */
-export async function printDeploymentLogs(endpoints: OnlineEndpointGateway, endpointName: string, deployment: string, log: (line: string) => void): Promise<void> {
+export async function printDeploymentLogs(
+  endpoints: OnlineEndpointGateway,
+  endpointName: string,
+  deployment: string,
+  log: (line: string) => void,
+): Promise<void> {
   await inLogGroup(`Logs of deployment '${deployment}' (last ${logTailLines} lines of each container)`, async () => {
     for (const { container, title } of containers) {
       log(`----- ${container}: ${title} -----`);

@@ -55,7 +55,10 @@ export function newEndpointBody(spec: OnlineEndpointSpec | undefined, location: 
  * The body that changes an existing endpoint (traffic, description, tags) by PUT, as azure-ai-ml
  * does: what Azure returned, without what only Azure writes (state, URIs, keys, principal ids).
  */
-export function endpointUpdateBody(current: OnlineEndpoint, change: { traffic?: Record<string, number>; description?: string; tags?: Record<string, string> }): OnlineEndpoint {
+export function endpointUpdateBody(
+  current: OnlineEndpoint,
+  change: { traffic?: Record<string, number>; description?: string; tags?: Record<string, string> },
+): OnlineEndpoint {
   const now = current.properties;
   const properties: OnlineEndpoint["properties"] = { authMode: now.authMode };
   const description = change.description ?? now.description;

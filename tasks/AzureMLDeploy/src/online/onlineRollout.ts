@@ -32,7 +32,11 @@ export interface OnlineEndpointKind {
   /** "managed online endpoint" */
   readonly label: string;
   /** The checked compute id of a new endpoint: none for managed endpoints, the attached Kubernetes compute for Kubernetes ones. */
-  newEndpointCompute(spec: OnlineEndpointSpec | undefined, endpointName: string, context: { endpoints: OnlineEndpointGateway; workspaceId: string; workspaceName: string }): Promise<string | undefined>;
+  newEndpointCompute(
+    spec: OnlineEndpointSpec | undefined,
+    endpointName: string,
+    context: { endpoints: OnlineEndpointGateway; workspaceId: string; workspaceName: string },
+  ): Promise<string | undefined>;
 }
 
 /** What an online rollout did, for the outputs and the summary. */
@@ -183,7 +187,8 @@ export class OnlineRollout {
     });
   }
 
-  private endpointState = async (): Promise<string | undefined> => (await this.dependencies.endpoints.getEndpoint(this.endpointName))?.properties.provisioningState;
+  private endpointState = async (): Promise<string | undefined> =>
+    (await this.dependencies.endpoints.getEndpoint(this.endpointName))?.properties.provisioningState;
 
   private timedOut(what: string, state: string | undefined, after: string): ProvisioningTimedOut {
     const still = state ? ` is still ${state}` : " has not finished";
@@ -195,7 +200,9 @@ export class OnlineRollout {
     const spec = this.online.endpoint;
     const what = `Endpoint '${this.endpointName}'`;
     const body = newEndpointBody(spec, location, computeId);
-    this.log(`Creating ${this.kind.label} '${this.endpointName}' in ${location} (${body.properties.authMode} authentication)${spec ? ` from ${spec.file}` : ""}.`);
+    this.log(
+      `Creating ${this.kind.label} '${this.endpointName}' in ${location} (${body.properties.authMode} authentication)${spec ? ` from ${spec.file}` : ""}.`,
+    );
     const outcome = await this.waitFor(await endpoints.beginCreateOrUpdateEndpoint(this.endpointName, body), what, this.endpointState);
     if (outcome.outcome === "failed") throw new AzureMLFailure(what, "could not be created", outcome.error);
     if (outcome.outcome === "timedOut") throw this.timedOut(what, outcome.state, "; nothing was deployed");
@@ -221,7 +228,9 @@ export class OnlineRollout {
     const tagsDiffer = !sameTags(endpoint.tags, spec.tags);
     if (!descriptionDiffers && !tagsDiffer) return endpoint;
     const what = `Endpoint '${this.endpointName}'`;
-    this.log(`Updating the ${[descriptionDiffers ? "description" : "", tagsDiffer ? "tags" : ""].filter(Boolean).join(" and ")} of endpoint '${this.endpointName}' from ${spec.file}.`);
+    this.log(
+      `Updating the ${[descriptionDiffers ? "description" : "", tagsDiffer ? "tags" : ""].filter(Boolean).join(" and ")} of endpoint '${this.endpointName}' from ${spec.file}.`,
+    );
     const body = endpointUpdateBody(endpoint, { tags: spec.tags, ...(spec.description !== undefined ? { description: spec.description } : {}) });
     const outcome = await this.waitFor(await this.dependencies.endpoints.beginCreateOrUpdateEndpoint(this.endpointName, body), what, this.endpointState);
     if (outcome.outcome === "failed") throw new AzureMLFailure(what, "could not be updated", outcome.error);
@@ -242,7 +251,9 @@ export class OnlineRollout {
         );
       }
     } else {
-      this.log(`Creating deployment '${this.deploymentName}' (${body.properties.instanceType ?? "default instance type"}, ${body.sku?.capacity ?? "default"} instance(s)) at 0 % traffic.`);
+      this.log(
+        `Creating deployment '${this.deploymentName}' (${body.properties.instanceType ?? "default instance type"}, ${body.sku?.capacity ?? "default"} instance(s)) at 0 % traffic.`,
+      );
     }
     const readState = async () => (await endpoints.getDeployment(this.endpointName, this.deploymentName))?.properties.provisioningState;
     const operation = await endpoints.beginCreateOrUpdateDeployment(this.endpointName, this.deploymentName, body);
@@ -278,8 +289,11 @@ export class OnlineRollout {
     if (!scoringUri) throw new AzureMLFailure(`Endpoint '${this.endpointName}'`, "has no scoring URI to send the sample request to");
     try {
       return await inLogGroup(`Smoke test of deployment '${this.deploymentName}'`, () =>
-        runSmokeTest(settings, { scoringUri, what: this.what, deployment: this.deploymentName, credential: credential ?? "" }, this.dependencies.scoring, (line) =>
-          this.log(line),
+        runSmokeTest(
+          settings,
+          { scoringUri, what: this.what, deployment: this.deploymentName, credential: credential ?? "" },
+          this.dependencies.scoring,
+          (line) => this.log(line),
         ),
       );
     } catch (error) {
@@ -319,7 +333,8 @@ export class OnlineRollout {
     const what = `Endpoint '${this.endpointName}'`;
     const operation = await endpoints.beginCreateOrUpdateEndpoint(this.endpointName, endpointUpdateBody(endpoint, { traffic }));
     const outcome = await this.waitFor(operation, what, this.endpointState);
-    if (outcome.outcome === "failed") throw new AzureMLFailure(what, `refused the traffic ${describeTraffic(traffic)} (it had ${describeTraffic(current)})`, outcome.error);
+    if (outcome.outcome === "failed")
+      throw new AzureMLFailure(what, `refused the traffic ${describeTraffic(traffic)} (it had ${describeTraffic(current)})`, outcome.error);
     if (outcome.outcome === "timedOut") throw this.timedOut(what, outcome.state, `; its traffic was being set to ${describeTraffic(traffic)}`);
   }
 
@@ -342,13 +357,18 @@ export class OnlineRollout {
         const operation = await endpoints.beginDeleteDeployment(this.endpointName, name);
         const outcome = await this.waitFor(operation, what, async () => (await endpoints.getDeployment(this.endpointName, name))?.properties.provisioningState);
         if (outcome.outcome !== "succeeded") {
-          const reason = outcome.outcome === "failed" ? (outcome.error.message ?? outcome.error.code ?? "no reason given") : `still ${outcome.state ?? "deleting"} at the timeout`;
+          const reason =
+            outcome.outcome === "failed"
+              ? (outcome.error.message ?? outcome.error.code ?? "no reason given")
+              : `still ${outcome.state ?? "deleting"} at the timeout`;
           throw new Error(reason);
         }
         this.log(`Deployment '${name}' deleted.`);
         deleted.push(name);
       } catch (error) {
-        this.dependencies.warn(`Deployment '${name}' could not be deleted (${error instanceof Error ? error.message : String(error)}); it has no traffic, delete it by hand.`);
+        this.dependencies.warn(
+          `Deployment '${name}' could not be deleted (${error instanceof Error ? error.message : String(error)}); it has no traffic, delete it by hand.`,
+        );
         notDeleted.push(name);
       }
     }

@@ -56,7 +56,9 @@ export function onlineSummaryMarkdown(outcome: OnlineOutcome): string {
 /** The one sentence the task ends with. */
 export function onlineClosingSentence(outcome: OnlineOutcome): string {
   const share = outcome.trafficAfter[outcome.deploymentName] ?? 0;
-  const model = outcome.assets.model ? ` (model ${outcome.assets.model.name && outcome.assets.model.version ? `${outcome.assets.model.name}:${outcome.assets.model.version}` : outcome.assets.model.outcome})` : "";
+  const model = outcome.assets.model
+    ? ` (model ${outcome.assets.model.name && outcome.assets.model.version ? `${outcome.assets.model.name}:${outcome.assets.model.version}` : outcome.assets.model.outcome})`
+    : "";
   const what = `Deployment '${outcome.deploymentName}' of endpoint '${outcome.endpointName}'${model}`;
   if (share === 0) return `${what} is ready without traffic (input 'trafficPercent' is 0).`;
   return `${what} is live with ${share} % of the traffic.`;

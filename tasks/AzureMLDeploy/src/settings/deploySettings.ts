@@ -78,7 +78,9 @@ function readDeploymentFile(): OnlineDeploymentSpec {
   const spec = readOnlineDeploymentFile(file, "deploymentFile");
   // Api-version 2022-10-01, which the task speaks, has no place for these: refused rather than dropped.
   if (spec.dataCollector !== undefined) {
-    throw new InputError(`Deployment file ${quoted(spec.file)} has 'data_collector', which the Azure ML API version the task uses (2022-10-01) cannot carry; remove it.`);
+    throw new InputError(
+      `Deployment file ${quoted(spec.file)} has 'data_collector', which the Azure ML API version the task uses (2022-10-01) cannot carry; remove it.`,
+    );
   }
   if (spec.privateNetworkConnection === true) {
     throw new InputError(
@@ -102,10 +104,14 @@ function readEndpointFile(target: OnlineTarget): OnlineEndpointSpec | undefined 
     throw new InputError(`${where} sets 'mirror_traffic', which the Azure ML API version the task uses (2022-10-01) cannot carry; remove it.`);
   }
   if (target === "kubernetesOnlineEndpoint" && spec.kind !== "kubernetes") {
-    throw new InputError(`${where} has no 'compute', but input 'target' is kubernetesOnlineEndpoint: name the attached Kubernetes compute (compute: azureml:<name>).`);
+    throw new InputError(
+      `${where} has no 'compute', but input 'target' is kubernetesOnlineEndpoint: name the attached Kubernetes compute (compute: azureml:<name>).`,
+    );
   }
   if (target === "managedOnlineEndpoint" && spec.kind !== "managed") {
-    throw new InputError(`${where} names a 'compute', which makes a Kubernetes endpoint, but input 'target' is managedOnlineEndpoint; set it to kubernetesOnlineEndpoint.`);
+    throw new InputError(
+      `${where} names a 'compute', which makes a Kubernetes endpoint, but input 'target' is managedOnlineEndpoint; set it to kubernetesOnlineEndpoint.`,
+    );
   }
   return spec;
 }

@@ -1,4 +1,11 @@
-import { createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type Pipeline,
+} from "@azure/core-rest-pipeline";
 import { maskSecret } from "../../../common/src/auth/secretMasking";
 import type { AzureSession } from "../../../common/src/azure/azureSession";
 import { describing } from "../../../common/src/errors/azureError";

@@ -40,7 +40,12 @@ function oneLine(text: string): string {
  * its traffic share, and checks the status and, when asked, the body. A failure is an
  * AzureMLFailure whose sentence shows the status and the start of the body.
  */
-export async function runSmokeTest(settings: SmokeTestSettings, target: SmokeTestTarget, client: ScoringClient, log: (line: string) => void): Promise<SmokeTestResult> {
+export async function runSmokeTest(
+  settings: SmokeTestSettings,
+  target: SmokeTestTarget,
+  client: ScoringClient,
+  log: (line: string) => void,
+): Promise<SmokeTestResult> {
   log(`Sending ${settings.requestFile} to ${target.scoringUri} for deployment '${target.deployment}' only.`);
   const response = await client.score({
     uri: target.scoringUri,

@@ -37,7 +37,9 @@ export class KubernetesOnlineStrategy implements DeploymentStrategy, OnlineEndpo
     const compute = await context.endpoints.getCompute(name);
     if (!compute) throw new InputError(`${where}, which is not attached to workspace '${context.workspaceName}'; attach the Kubernetes cluster first.`);
     if (compute.computeType !== kubernetesComputeType) {
-      throw new InputError(`${where}, which is a compute of type ${compute.computeType}, not an attached Kubernetes compute; Kubernetes online endpoints run on type Kubernetes only.`);
+      throw new InputError(
+        `${where}, which is a compute of type ${compute.computeType}, not an attached Kubernetes compute; Kubernetes online endpoints run on type Kubernetes only.`,
+      );
     }
     if (compute.provisioningState && compute.provisioningState !== "Succeeded") {
       throw new InputError(`${where}, which is ${compute.provisioningState}; it must be Succeeded before an endpoint can use it.`);
