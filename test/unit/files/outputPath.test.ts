@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../../tasks/common/src/errors/inputError";
-import { checkOutputFilePath, OutputRoot } from "../../../tasks/common/src/files/outputPath";
+import { checkOutputFilePath, checkOutputFolderPath, OutputRoot } from "../../../tasks/common/src/files/outputPath";
 
 describe("output paths", () => {
   let job: string;
@@ -101,5 +101,45 @@ describe("output paths", () => {
     } finally {
       fs.chmodSync(locked, 0o700);
     }
+  });
+
+  describe("a folder to fill (a Docker build context)", () => {
+    const folderSource = "Input 'contextPath'";
+    const checkFolder = (value: string) => checkOutputFolderPath({ value, source: folderSource }, roots);
+
+    function folderRefusal(value: string): string {
+      try {
+        checkFolder(value);
+      } catch (error) {
+        assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
+        assert.ok(error.message.startsWith(`${folderSource} is `), error.message);
+        return error.message;
+      }
+      assert.fail(`expected ${value} to be refused`);
+    }
+
+    it("takes a new folder, or an empty one, inside the job's folders", () => {
+      assert.equal(checkFolder("out/context"), path.join(job, "s", "out", "context"));
+      fs.mkdirSync(path.join(job, "temp", "empty"));
+      assert.equal(checkFolder(path.join(job, "temp", "empty")), path.join(job, "temp", "empty"));
+    });
+
+    it("refuses a folder that holds files of an earlier run, a file, a link and a job folder itself", () => {
+      fs.mkdirSync(path.join(job, "s", "old"));
+      fs.writeFileSync(path.join(job, "s", "old", "Dockerfile"), "FROM x");
+      assert.match(folderRefusal("old"), /which is a folder that is not empty; give a new or empty folder/);
+      fs.writeFileSync(path.join(job, "s", "file"), "x");
+      assert.match(folderRefusal("file"), /which is a file, not a folder\.$/);
+      fs.symlinkSync(path.join(job, "s", "old"), path.join(job, "s", "link"));
+      assert.match(folderRefusal("link"), /which is a symbolic link; give the path of a folder\.$/);
+      assert.match(folderRefusal("."), /which is one of the job's own folders/);
+    });
+
+    it("refuses a folder outside the job's folders, or reached through a link that leaves them", () => {
+      assert.match(folderRefusal("../../context"), /outside the job's folders/);
+      fs.symlinkSync(os.tmpdir(), path.join(job, "s", "tmp"));
+      assert.match(folderRefusal("tmp/context-out"), /which leads through a symbolic link to/);
+      assert.match(folderRefusal(""), /which is empty: give the path of the folder to write\.$/);
+    });
   });
 });

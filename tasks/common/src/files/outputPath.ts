@@ -86,12 +86,12 @@ function existingAncestor(target: string): { folder: string; isFolder: boolean }
 }
 
 /**
- * Resolves a path the task will write a file to and checks, without writing anything, that the
- * write can succeed: inside the job's folders, of a length the system takes, not through a
- * file posing as a folder, not onto a folder, device or link. Returns the absolute path.
+ * The checks a file and a folder to write share: inside the job's folders, of a length the
+ * system takes, not through a file posing as a folder nor a link leading out, in a folder the
+ * agent's user may write to. Returns the absolute path.
  */
-export function checkOutputFilePath(input: OutputPathInput, roots: OutputRoot[]): string {
-  if (input.value.trim() === "") fail(input, "which is empty: give the path of the file to write");
+function checkWritablePlace(input: OutputPathInput, roots: OutputRoot[], what: string): string {
+  if (input.value.trim() === "") fail(input, `which is empty: give the path of the ${what} to write`);
   if (hasControlCharacter(input.value)) fail(input, "which holds a control character");
   if (input.value.includes("\0")) fail(input, "which holds a NUL character");
   const target = path.resolve(roots[0].folder, input.value);
@@ -123,10 +123,38 @@ export function checkOutputFilePath(input: OutputPathInput, roots: OutputRoot[])
   } catch {
     fail(input, `but the folder ${quoted(folder)} cannot be written to by the agent's user`);
   }
+  return target;
+}
 
+/**
+ * Resolves a path the task will write a file to and checks, without writing anything, that the
+ * write can succeed: inside the job's folders, of a length the system takes, not through a
+ * file posing as a folder, not onto a folder, device or link. Returns the absolute path.
+ */
+export function checkOutputFilePath(input: OutputPathInput, roots: OutputRoot[]): string {
+  const target = checkWritablePlace(input, roots, "file");
   const existing = lstatOrUndefined(target);
   if (existing?.isDirectory()) fail(input, "which is a folder; give the path of the file to write");
   if (existing?.isSymbolicLink()) fail(input, "which is a symbolic link; give the path of a regular file to write");
   if (existing && !existing.isFile()) fail(input, "which is not a regular file (a device, pipe or socket)");
+  return target;
+}
+
+/**
+ * Resolves a folder the task will create and fill (a Docker build context) and checks, without
+ * writing anything, that it can: the same rules as for a file, and the folder either absent or
+ * empty, so that nothing of an earlier run is mixed into what the task writes and publishes.
+ * Returns the absolute path.
+ */
+export function checkOutputFolderPath(input: OutputPathInput, roots: OutputRoot[]): string {
+  const target = checkWritablePlace(input, roots, "folder");
+  if (roots.some((root) => path.resolve(root.folder) === target)) {
+    fail(input, "which is one of the job's own folders; give a folder inside it for the task to fill");
+  }
+  const existing = lstatOrUndefined(target);
+  if (existing?.isSymbolicLink()) fail(input, "which is a symbolic link; give the path of a folder");
+  if (existing && !existing.isDirectory()) fail(input, "which is a file, not a folder");
+  if (existing && fs.readdirSync(target).length > 0)
+    fail(input, "which is a folder that is not empty; give a new or empty folder, so that no file of an earlier run is mixed in");
   return target;
 }
