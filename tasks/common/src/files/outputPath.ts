@@ -142,9 +142,9 @@ export function checkOutputFilePath(input: OutputPathInput, roots: OutputRoot[])
 
 /**
  * Resolves a folder the task will create and fill (a Docker build context) and checks, without
- * writing anything, that it can: the same rules as for a file, and the folder either absent or
- * empty, so that nothing of an earlier run is mixed into what the task writes and publishes.
- * Returns the absolute path.
+ * writing anything, that it can: the same rules as for a file, and never a file, a link or one of
+ * the job's folders itself. What may already be inside it is the writer's to judge. Returns the
+ * absolute path.
  */
 export function checkOutputFolderPath(input: OutputPathInput, roots: OutputRoot[]): string {
   const target = checkWritablePlace(input, roots, "folder");
@@ -154,7 +154,5 @@ export function checkOutputFolderPath(input: OutputPathInput, roots: OutputRoot[
   const existing = lstatOrUndefined(target);
   if (existing?.isSymbolicLink()) fail(input, "which is a symbolic link; give the path of a folder");
   if (existing && !existing.isDirectory()) fail(input, "which is a file, not a folder");
-  if (existing && fs.readdirSync(target).length > 0)
-    fail(input, "which is a folder that is not empty; give a new or empty folder, so that no file of an earlier run is mixed in");
   return target;
 }
