@@ -31,10 +31,27 @@ export interface TaskInput {
   aliases?: string[];
   type: string;
   label: string;
+  defaultValue?: string;
   required?: boolean;
   groupName?: string;
   helpMarkDown?: string;
   visibleRule?: string;
+  options?: Record<string, string>;
+  properties?: Record<string, string>;
+}
+
+/** A task input's list of values from its service connection, resolved by the server (test/local/pickers/). */
+export interface DataSourceBinding {
+  target: string;
+  endpointId: string;
+  endpointUrl?: string;
+  dataSourceName?: string;
+  parameters?: Record<string, string>;
+  resultSelector?: string;
+  resultTemplate?: string;
+  initialContextTemplate?: string;
+  callbackContextTemplate?: string;
+  callbackRequiredTemplate?: string;
 }
 
 export interface TaskJson {
@@ -46,6 +63,7 @@ export interface TaskJson {
   groups?: { name: string; displayName: string }[];
   inputs?: TaskInput[];
   outputVariables?: { name: string; description?: string }[];
+  dataSourceBindings?: DataSourceBinding[];
   execution?: Record<string, { target: string }>;
 }
 
