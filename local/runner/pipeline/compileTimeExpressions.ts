@@ -48,7 +48,7 @@ export function hasTemplateExpression(text: string): boolean {
 /** A value computed by an expression, as a node of the pipeline. */
 export function valueToNode(value: ExpressionValue): PipelineNode {
   if (value.kind === "filtered") return sequence(value.items.map(valueToNode), value.at);
-  if (value.kind === "version" || value.kind === "date") return scalar(requireText(value, "the value"), value.at);
+  if (value.kind === "version") return scalar(requireText(value, "the value"), value.at);
   return value;
 }
 

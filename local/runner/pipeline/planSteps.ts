@@ -148,7 +148,8 @@ function planTask(node: MappingNode, planning: StepPlanning, names: StepNames): 
       kind: "download",
       artifact: inputs.artifact,
       patterns: inputs.itemPattern,
-      path: inputs.targetPath,
+      // The task puts one artifact's files right in its path; the shortcut in a folder named after it.
+      path: inputs.targetPath ?? "$(Pipeline.Workspace)",
     };
   }
   if (builtIn === "script" || builtIn === "bash") {

@@ -66,6 +66,7 @@ export interface DownloadStep extends StepBase {
   kind: "download";
   /** undefined: every artifact of the run. */
   artifact?: string;
+  /** Where the files go; undefined: `$(Pipeline.Workspace)/<artifact>`. */
   path?: string;
   patterns?: string;
 }

@@ -28,8 +28,12 @@ const names = ["succeeded", "failed", "succeededorfailed", "always", "canceled"]
 export function statusFunctionRefusals(where: string): Record<string, string> {
   const refusals: Record<string, string> = {};
   for (const name of names) refusals[name] = `${name}() can only be used in a condition, not ${where}.`;
-  refusals.counter = `counter() can only be used to define a variable with $[ ], not ${where}.`;
   return refusals;
+}
+
+/** Where counter() is not allowed (anywhere but a variable's `$[ ]`), the message to refuse it with. */
+export function counterRefusal(where: string): Record<string, string> {
+  return { counter: `counter() can only be used to define a variable with $[ ], not ${where}.` };
 }
 
 export function statusFunctions(view: StatusView): Record<string, ExpressionFunction> {

@@ -3,7 +3,7 @@ import { evaluateExpression, ExpressionContext } from "./expressions/evaluateExp
 import { ExpressionValue, toBoolean } from "./expressions/expressionValues";
 import { bindParameters, givenParameters, readParameterDeclarations } from "./parameters";
 import { displayPath, PipelineError, Where } from "./pipelineError";
-import { statusFunctionRefusals } from "./statusFunctions";
+import { counterRefusal, statusFunctionRefusals } from "./statusFunctions";
 import { TemplateFiles, TemplateSlot } from "./templates";
 import {
   entryOf,
@@ -70,7 +70,8 @@ export class TemplateExpander {
       ["variables", variables],
     ]);
     for (const [name, value] of scope.locals) named.set(name, value);
-    return { at, named, refused: statusFunctionRefusals("in a template expression (${{ }})") };
+    const where = "in a template expression (${{ }})";
+    return { at, named, refused: { ...statusFunctionRefusals(where), ...counterRefusal(where) } };
   }
 
   expand(node: PipelineNode, scope: Scope, slot?: TemplateSlot): PipelineNode {

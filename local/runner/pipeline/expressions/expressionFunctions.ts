@@ -178,7 +178,7 @@ export const builtInFunctions: Record<string, ExpressionFunction> = {
 };
 
 function plainOf(value: ExpressionValue): unknown {
-  if (value.kind === "version" || value.kind === "date") return toText(value);
+  if (value.kind === "version") return toText(value);
   if (value.kind === "filtered") return value.items.map(plainOf);
   return toPlain(value);
 }

@@ -3,8 +3,8 @@ import { numberText, PipelineNode, scalar, ScalarValue } from "../yamlNodes";
 import { ExpressionError } from "./expressionSyntax";
 
 /*
- * What an expression computes: a YAML node (scalar, sequence, mapping), a version literal, a
- * date (`pipeline.startTime`), or the result of a filter (`a.*`). Conversions follow "Type
+ * What an expression computes: a YAML node (scalar, sequence, mapping), a version literal, or
+ * the result of a filter (`a.*`). Conversions follow "Type
  * casting" in the expressions page: the right operand of a comparison is converted to the type
  * of the left one, and strings compare ordinally, ignoring case.
  */
@@ -15,19 +15,13 @@ export interface VersionValue {
   at: Where;
 }
 
-export interface DateValue {
-  kind: "date";
-  date: Date;
-  at: Where;
-}
-
 export interface FilteredValue {
   kind: "filtered";
   items: ExpressionValue[];
   at: Where;
 }
 
-export type ExpressionValue = PipelineNode | VersionValue | DateValue | FilteredValue;
+export type ExpressionValue = PipelineNode | VersionValue | FilteredValue;
 
 export function nullValue(at: Where): PipelineNode {
   return scalar(null, at);
@@ -82,8 +76,6 @@ export function toText(value: ExpressionValue): string | undefined {
       return value.value;
     case "version":
       return versionText(value.parts);
-    case "date":
-      return value.date.toISOString();
     default:
       return undefined;
   }
@@ -129,11 +121,6 @@ export function compareValues(left: ExpressionValue, right: ExpressionValue): nu
   if (left.kind === "version") {
     const other = toVersion(right);
     return other ? compareVersions(left.parts, other) : undefined;
-  }
-  if (left.kind === "date") {
-    const text = toText(right);
-    const other = text === undefined ? Number.NaN : Date.parse(text);
-    return Number.isNaN(other) ? undefined : Math.sign(left.date.getTime() - other);
   }
   if (left.kind !== "scalar") return left === right ? 0 : undefined;
   const inner = left.value;

@@ -1,10 +1,13 @@
 import { ExpressionError } from "./expressionSyntax";
-import { DateValue, ExpressionValue, requireText } from "./expressionValues";
+import { ExpressionValue, requireText } from "./expressionValues";
 
 /*
  * `format('{0} and {1:yyyyMMdd}', a, pipeline.startTime)`: .NET composite formatting, `{{` and
- * `}}` for literal braces, and the custom date specifiers the expressions page lists for dates.
+ * `}}` for literal braces, and the custom date specifiers the expressions page lists for dates
+ * (a date is an ISO 8601 text here, as `pipeline.startTime` is).
  */
+
+const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 const dateSpecifier = /yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|f{1,7}|K|tt|'[^']*'|./g;
 
@@ -12,8 +15,7 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, "0");
 }
 
-function formatDate(value: DateValue, format: string): string {
-  const date = value.date;
+function formatDate(date: Date, format: string): string {
   return format.replace(dateSpecifier, (token) => {
     switch (token) {
       case "yyyy":
@@ -73,7 +75,8 @@ export function formatText(template: string, args: ExpressionValue[]): string {
       const [position, specifier] = template.slice(index + 1, end).split(/:(.*)/s);
       const argument = /^\s*\d+\s*$/.test(position) ? args[Number(position)] : undefined;
       if (!argument) throw new ExpressionError(`format: '{${position}}' in '${template}' has no argument.`);
-      result += specifier !== undefined && argument.kind === "date" ? formatDate(argument, specifier) : requireText(argument, `format's argument ${position}`);
+      const text = requireText(argument, `format's argument ${position}`);
+      result += specifier !== undefined && isoDate.test(text) ? formatDate(new Date(text), specifier) : text;
       index = end + 1;
     } else if (char === "}") {
       throw new ExpressionError(`format: '${template}' has a '}' that opens nothing; write '}}' for a brace.`);

@@ -1,0 +1,43 @@
+import { RunResult } from "./results";
+
+/** What the run did, unit by unit: the log's table and the dependencies' results and outputs come from here. */
+
+export interface StepRecord {
+  name: string;
+  displayName: string;
+  result: RunResult;
+  durationMs: number;
+  /** Why it failed or was skipped, in one sentence. */
+  reason?: string;
+}
+
+export interface JobRecord {
+  stage: string;
+  name: string;
+  displayName: string;
+  kind: "job" | "deployment";
+  result: RunResult;
+  durationMs: number;
+  steps: StepRecord[];
+  /** Output variables as `dependencies.<job>.outputs` holds them: `<step>.<variable>` (deployments: `<job>.<step>.<variable>`). */
+  outputs: Record<string, string>;
+  reason?: string;
+}
+
+export interface StageRecord {
+  name: string;
+  displayName: string;
+  result: RunResult;
+  durationMs: number;
+  jobs: JobRecord[];
+  reason?: string;
+}
+
+export interface RunSummary {
+  result: RunResult;
+  durationMs: number;
+  stages: StageRecord[];
+  /** The run's folder (jobs' work folders, artifacts, step logs); gone unless it was kept. */
+  runDirectory: string;
+  kept: boolean;
+}
