@@ -1,5 +1,5 @@
 import { Where } from "./pipelineError";
-import { JobRecord, StageRecord } from "./runRecords";
+import { JobRecord, outputValues, StageRecord } from "./runRecords";
 import { mapping, MappingNode, scalar } from "./yamlNodes";
 
 /*
@@ -29,7 +29,7 @@ function record(result: string, outputs: Record<string, string>, at: Where): Map
 
 function stageOutputs(stage: StageRecord): Record<string, string> {
   const outputs: Record<string, string> = {};
-  for (const job of stage.jobs) for (const [key, value] of Object.entries(job.outputs)) outputs[`${job.name}.${key}`] = value;
+  for (const job of stage.jobs) for (const [key, value] of Object.entries(outputValues(job))) outputs[`${job.name}.${key}`] = value;
   return outputs;
 }
 
@@ -49,7 +49,7 @@ export function jobDependencies(jobs: ReadonlyMap<string, JobRecord>, names: str
   return mapping(
     names.flatMap((name) => {
       const job = jobs.get(name);
-      return job ? [{ key: scalar(name, at), value: record(job.result, job.outputs, at) }] : [];
+      return job ? [{ key: scalar(name, at), value: record(job.result, outputValues(job), at) }] : [];
     }),
     at,
   );
@@ -62,7 +62,7 @@ export function jobStageDependencies(stages: ReadonlyMap<string, StageRecord>, n
       const stage = stages.get(name);
       if (!stage) return [];
       const jobs = mapping(
-        stage.jobs.map((job) => ({ key: scalar(job.name, at), value: record(job.result, job.outputs, at) })),
+        stage.jobs.map((job) => ({ key: scalar(job.name, at), value: record(job.result, outputValues(job), at) })),
         at,
       );
       return [{ key: scalar(name, at), value: jobs }];

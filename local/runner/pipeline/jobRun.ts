@@ -10,7 +10,7 @@ import { isSuccess, RunResult, worse } from "./results";
 import { RunConnections } from "./runConnections";
 import { JobFolders, RunFolders } from "./runFolders";
 import { RunLog } from "./runLog";
-import { JobRecord, StepRecord } from "./runRecords";
+import { JobRecord, keepOutputValues, StepRecord } from "./runRecords";
 import { runScript } from "./scriptStep";
 import { StepCommandReader, StepEffects } from "./stepCommands";
 import { runOurTask } from "./taskStep";
@@ -118,7 +118,8 @@ class JobRunner {
     let result = this.status;
     if (this.canceled) result = "Canceled";
     if (result === "Failed" && job.continueOnError) result = "SucceededWithIssues";
-    return {
+    const masked = Object.fromEntries(Object.entries(this.outputs).map(([key, value]) => [key, log.masker.mask(value)]));
+    const record: JobRecord = {
       stage: stage.name,
       name: job.name,
       displayName: job.displayName,
@@ -126,9 +127,11 @@ class JobRunner {
       result,
       durationMs: Date.now() - started,
       steps: this.records,
-      outputs: this.outputs,
+      outputs: masked,
       reason: this.timedOut ? `timed out after ${job.timeoutInMinutes} minute(s)` : undefined,
     };
+    keepOutputValues(record, this.outputs);
+    return record;
   }
 
   private setJobVariables(): void {

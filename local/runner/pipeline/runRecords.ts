@@ -19,7 +19,11 @@ export interface JobRecord {
   result: RunResult;
   durationMs: number;
   steps: StepRecord[];
-  /** Output variables as `dependencies.<job>.outputs` holds them: `<step>.<variable>` (deployments: `<job>.<step>.<variable>`). */
+  /**
+   * Output variables as `dependencies.<job>.outputs` holds them: `<step>.<variable>`
+   * (deployments: `<job>.<step>.<variable>`), secrets masked; the values themselves only reach
+   * the jobs and stages that depend on this one (see `outputValues`).
+   */
   outputs: Record<string, string>;
   reason?: string;
 }
@@ -40,4 +44,16 @@ export interface RunSummary {
   /** The run's folder (jobs' work folders, artifacts, step logs); gone unless it was kept. */
   runDirectory: string;
   kept: boolean;
+}
+
+const unmaskedOutputs = new WeakMap<JobRecord, Record<string, string>>();
+
+/** Records the real values of a job's outputs, which its record shows masked. */
+export function keepOutputValues(job: JobRecord, values: Record<string, string>): void {
+  unmaskedOutputs.set(job, values);
+}
+
+/** The outputs of a job as dependent jobs and stages read them. */
+export function outputValues(job: JobRecord): Record<string, string> {
+  return unmaskedOutputs.get(job) ?? job.outputs;
 }
