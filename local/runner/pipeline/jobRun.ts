@@ -223,7 +223,28 @@ class JobRunner {
     return env;
   }
 
+  /**
+   * A step started before the job is canceled is stopped by the cancel; one started after it
+   * (an always() step) runs to its end, as on an agent.
+   */
+  private stepSignal(): { signal: AbortSignal; release(): void } {
+    const controller = new AbortController();
+    if (this.canceled) return { signal: controller.signal, release: () => undefined };
+    const forward = () => controller.abort();
+    this.abort.signal.addEventListener("abort", forward, { once: true });
+    return { signal: controller.signal, release: () => this.abort.signal.removeEventListener("abort", forward) };
+  }
+
   private async execute(step: PlannedStep): Promise<StepOutcome> {
+    const stop = this.stepSignal();
+    try {
+      return await this.executeWith(step, stop.signal);
+    } finally {
+      stop.release();
+    }
+  }
+
+  private async executeWith(step: PlannedStep, signal: AbortSignal): Promise<StepOutcome> {
     const { variables, log } = this.context;
     const expand = (text: string) => expandMacros(text, variables.lookup);
     const sources = variables.value("System.DefaultWorkingDirectory") ?? process.cwd();
@@ -244,7 +265,7 @@ class JobRunner {
             tempDirectory: this.folders.temp,
             failOnStderr: step.failOnStderr,
             timeoutMs: this.stepTimeout(step),
-            signal: this.abort.signal,
+            signal,
             commands: reader,
             onLine: (line) => log.stepOutput(line),
           });
@@ -264,12 +285,12 @@ class JobRunner {
             prependPaths: this.prependPaths,
             connections: this.context.connections,
             timeoutMs: this.stepTimeout(step),
-            signal: this.abort.signal,
+            signal,
             onLine: (line) => log.stepOutput(line),
           });
           const reader = this.commandReader();
           result.commands.forEach((command) => reader.read(command));
-          const taskResult: RunResult = this.canceled ? "Canceled" : (result.result ?? "Failed");
+          const taskResult: RunResult = signal.aborted ? "Canceled" : (result.result ?? "Failed");
           const reason = taskResult === "Failed" ? (result.message || result.errors[0] || `the task exited with code ${result.exitCode}`) : undefined;
           return { result: taskResult, reason, effects: reader.effects };
         }
@@ -287,7 +308,7 @@ class JobRunner {
           return this.download(step, expand);
       }
     } catch (error) {
-      return { result: this.canceled ? "Canceled" : "Failed", reason: (error as Error).message, effects: emptyEffects() };
+      return { result: signal.aborted ? "Canceled" : "Failed", reason: (error as Error).message, effects: emptyEffects() };
     }
   }
 

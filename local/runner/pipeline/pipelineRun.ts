@@ -216,7 +216,7 @@ class PipelineRunner {
       const jobUpstream = upstreamOf(job.name, (name) => byName.get(name)!.dependsOn);
       jobRecords.set(job.name, await this.runJobOf(stage, job, stageVariables, jobRecords, jobUpstream, dependsOn));
     }
-    const jobs = stage.jobs.map((job) => jobRecords.get(job.name)!);
+    const jobs = [...jobRecords.values()];
     const ran = jobs.filter((job) => job.result !== "Skipped");
     const result = ran.length === 0 ? "Skipped" : ran.reduce<RunResult>((worst, job) => worse(worst, job.result), "Succeeded");
     return { name: stage.name, displayName: stage.displayName, result, durationMs: Date.now() - started, jobs };
@@ -279,8 +279,10 @@ class PipelineRunner {
     }
   }
 
+  /** The stages in the order they ran, then any the run did not reach. */
   records(): StageRecord[] {
-    return this.prepared.plan.stages.map((stage) => this.stageRecords.get(stage.name) ?? this.skippedStage(stage, "not reached"));
+    const notReached = this.prepared.plan.stages.filter((stage) => !this.stageRecords.has(stage.name)).map((stage) => this.skippedStage(stage, "not reached"));
+    return [...this.stageRecords.values(), ...notReached];
   }
 }
 

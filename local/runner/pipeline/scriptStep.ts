@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 import { parseLoggingCommand } from "../loggingCommands";
 import { spawnGroup, stopGroup } from "./childProcesses";
+import { formatDuration } from "./runLog";
 import { StepCommandReader } from "./stepCommands";
 
 /*
@@ -107,7 +108,7 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
     child.on("exit", (code, signal) => {
       const judge = (): ScriptOutcome => {
         if (run.signal.aborted) return { failed: true, canceled: true, reason: "the run was canceled" };
-        if (timedOut) return { failed: true, canceled: false, reason: `the step timed out after ${Math.round((run.timeoutMs ?? 0) / 60000)} minute(s)` };
+        if (timedOut) return { failed: true, canceled: false, reason: `the step timed out after ${formatDuration(run.timeoutMs ?? 0)} (timeoutInMinutes)` };
         if (code !== 0) return { failed: true, canceled: false, reason: signal ? `${program} was ended by ${signal}` : `${program} exited with code ${code}` };
         if (run.failOnStderr && wroteStderr) return { failed: true, canceled: false, reason: "the script wrote to stderr (failOnStderr)" };
         return { failed: false, canceled: false };
