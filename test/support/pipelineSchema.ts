@@ -24,11 +24,11 @@ interface InputsSchema {
 
 /** The parts of the schema that list the tasks: the names a step's `task:` may take, and each task's inputs. */
 interface SchemaNode {
-  definitions: { task: { anyOf: Array<{ properties?: { inputs?: InputsSchema } } & Record<string, unknown>>; properties: { task: { anyOf: unknown[] } } } };
+  definitions: { task: { anyOf: object[]; properties: { task: { anyOf: object[] } } } };
 }
 
 function addAliases(schema: SchemaNode): void {
-  for (const task of schema.definitions.task.anyOf) {
+  for (const task of schema.definitions.task.anyOf as Array<{ properties?: { inputs?: InputsSchema } }>) {
     const inputs = task.properties?.inputs?.properties ?? {};
     for (const input of Object.values(inputs)) for (const alias of input.aliases ?? []) inputs[alias] ??= input;
   }
