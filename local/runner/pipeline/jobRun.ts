@@ -330,6 +330,20 @@ class JobRunner {
     return { result: "Succeeded", effects: emptyEffects() };
   }
 
+  /** A summary a step uploaded (markdown), shown in the log as the run's page would show it. */
+  private showSummary(file: string): void {
+    const { log } = this.context;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      log.warning(`the summary ${file} the step uploaded cannot be read.`);
+      return;
+    }
+    log.line(`▸ Summary (${path.basename(file)})`);
+    for (const line of text.replace(/\n+$/, "").split("\n")) log.line(line);
+  }
+
   /** What a step's logging commands set, for the steps after it. */
   private apply(step: PlannedStep, effects: StepEffects): void {
     const { variables, log, artifacts } = this.context;
@@ -354,7 +368,7 @@ class JobRunner {
         effects.problems.push((error as Error).message);
       }
     }
-    for (const summary of effects.summaries) log.line(`Summary: ${summary}`);
+    for (const summary of effects.summaries) this.showSummary(summary);
     for (const problem of effects.problems) log.line(`##[error]${problem}`);
   }
 }
