@@ -87,10 +87,7 @@ export function expandScalar(node: ScalarNode, context: ExpressionContext): Pipe
 
 /** The directives a key can hold: `${{ if x }}`, `${{ elseif x }}`, `${{ else }}`, `${{ each v in x }}`, `${{ insert }}`. */
 export type Directive =
-  | { kind: "if" | "elseif"; condition: string }
-  | { kind: "else" }
-  | { kind: "each"; variable: string; collection: string }
-  | { kind: "insert" };
+  { kind: "if" | "elseif"; condition: string } | { kind: "else" } | { kind: "each"; variable: string; collection: string } | { kind: "insert" };
 
 export function directiveOf(key: string): Directive | undefined {
   const match = /^\s*\$\{\{\s*(if|elseif|else|each|insert)\b(.*)\}\}\s*$/s.exec(key);

@@ -58,7 +58,9 @@ const implicitDownload = (at: PlannedStep["at"]): PlannedStep => ({
 function phasesToRun(job: PlannedJob): StepPhase[] {
   if (job.kind !== "deployment") return job.phases;
   return job.phases.map((phase) =>
-    phase.hook === "deploy" && !phase.steps.some((step) => step.kind === "download") ? { ...phase, steps: [implicitDownload(phase.steps[0]?.at ?? job.at), ...phase.steps] } : phase,
+    phase.hook === "deploy" && !phase.steps.some((step) => step.kind === "download")
+      ? { ...phase, steps: [implicitDownload(phase.steps[0]?.at ?? job.at), ...phase.steps] }
+      : phase,
   );
 }
 
@@ -188,7 +190,8 @@ class JobRunner {
       variables.setSystem("Agent.JobStatus", this.status);
       return;
     }
-    if (!runs) return skip(step.condition ? `its condition is false: ${step.condition.text.trim()}` : this.canceled ? "the job was canceled" : "an earlier step failed");
+    if (!runs)
+      return skip(step.condition ? `its condition is false: ${step.condition.text.trim()}` : this.canceled ? "the job was canceled" : "an earlier step failed");
 
     const logFile = this.context.folders.stepLog(this.context.stage.name, this.context.job.name, index, step.name);
     const logLines: string[] = [];
@@ -272,7 +275,11 @@ class JobRunner {
           const reported = reader.effects.result;
           let result: RunResult = outcome.canceled ? "Canceled" : outcome.failed ? "Failed" : "Succeeded";
           if (reported && !outcome.canceled) result = worse(result, reported);
-          return { result, reason: outcome.reason ?? (reported && reported !== "Succeeded" ? reader.effects.resultMessage : undefined), effects: reader.effects };
+          return {
+            result,
+            reason: outcome.reason ?? (reported && reported !== "Succeeded" ? reader.effects.resultMessage : undefined),
+            effects: reader.effects,
+          };
         }
         case "task": {
           const stepTemp = this.context.folders.stepTemp(this.folders);
@@ -291,7 +298,7 @@ class JobRunner {
           const reader = this.commandReader();
           result.commands.forEach((command) => reader.read(command));
           const taskResult: RunResult = signal.aborted ? "Canceled" : (result.result ?? "Failed");
-          const reason = taskResult === "Failed" ? (result.message || result.errors[0] || `the task exited with code ${result.exitCode}`) : undefined;
+          const reason = taskResult === "Failed" ? result.message || result.errors[0] || `the task exited with code ${result.exitCode}` : undefined;
           return { result: taskResult, reason, effects: reader.effects };
         }
         case "checkout":

@@ -66,8 +66,10 @@ export function readParameterDeclarations(node: PipelineNode | undefined, isTemp
     const typeNode = valueOf(item, "type");
     const typeText = typeNode ? text(typeNode, `The 'type' of parameter '${name}'`, item.at) : "string";
     const type = parameterTypes.find((known) => known.toLowerCase() === typeText.toLowerCase());
-    if (!type) throw new PipelineError(`the parameter '${name}' has the type '${typeText}', which is not one of ${parameterTypes.join(", ")}`, typeNode?.at ?? item.at);
-    if (type === "stringList" && isTemplate) throw new PipelineError(`the parameter '${name}': 'stringList' is only for pipeline parameters; templates use 'object'`, item.at);
+    if (!type)
+      throw new PipelineError(`the parameter '${name}' has the type '${typeText}', which is not one of ${parameterTypes.join(", ")}`, typeNode?.at ?? item.at);
+    if (type === "stringList" && isTemplate)
+      throw new PipelineError(`the parameter '${name}': 'stringList' is only for pipeline parameters; templates use 'object'`, item.at);
     const values = valueOf(item, "values");
     if (values && !isSequence(values)) throw new PipelineError(`the 'values' of parameter '${name}' must be a list`, values.at);
     return { name, type, default: valueOf(item, "default"), values: values && isSequence(values) ? values.items : undefined, at: item.at };
@@ -105,7 +107,8 @@ function typed(declaration: ParameterDeclaration, value: PipelineNode): Pipeline
     case "boolean": {
       if (value.kind === "scalar" && typeof value.value === "boolean") return value;
       const given = needScalar().toLowerCase();
-      if (given !== "true" && given !== "false") throw new PipelineError(`the parameter '${name}' is a boolean; '${needScalar()}' is neither true nor false`, value.at);
+      if (given !== "true" && given !== "false")
+        throw new PipelineError(`the parameter '${name}' is a boolean; '${needScalar()}' is neither true nor false`, value.at);
       return scalar(given === "true", value.at);
     }
     case "step":
@@ -138,7 +141,10 @@ function checkAllowed(declaration: ParameterDeclaration, value: PipelineNode): v
     const itemText = item.kind === "scalar" ? scalarText(item.value) : undefined;
     const matches = itemText !== undefined && allowed.some((option) => option.toLowerCase() === itemText.toLowerCase());
     if (!matches) {
-      throw new PipelineError(`the parameter '${declaration.name}' may only be ${allowed.map((option) => `'${option}'`).join(", ")}; '${itemText ?? describeKind(item)}' is not allowed`, item.at);
+      throw new PipelineError(
+        `the parameter '${declaration.name}' may only be ${allowed.map((option) => `'${option}'`).join(", ")}; '${itemText ?? describeKind(item)}' is not allowed`,
+        item.at,
+      );
     }
   }
 }
@@ -159,7 +165,8 @@ export function bindParameters(declarations: ParameterDeclaration[], given: Mapp
   const bound = declarations.map((declaration) => {
     const supplied = given?.entries.find((entry) => keyText(entry).toLowerCase() === declaration.name.toLowerCase())?.value;
     const value = supplied ?? declaration.default;
-    if (value === undefined) throw new PipelineError(`${what}: a value for the parameter '${declaration.name}' must be provided (it has no default)`, given?.at ?? at);
+    if (value === undefined)
+      throw new PipelineError(`${what}: a value for the parameter '${declaration.name}' must be provided (it has no default)`, given?.at ?? at);
     const converted = typed(declaration, value);
     checkAllowed(declaration, converted);
     return { key: scalar(declaration.name, declaration.at), value: converted };

@@ -23,7 +23,7 @@ import { Counters } from "./runtimeExpressions";
 import { SecretMasker } from "./secretMasker";
 import { compileTimeVariables, newRunIdentity, runVariables, sourcesDirectoryOf } from "./systemVariables";
 import { TaskCatalog } from "./taskCatalog";
-import { readVariableGroups, VariableGroups } from "./variableGroups";
+import { readVariableGroups } from "./variableGroups";
 import { addVariables, checkGroups, ScopeContext } from "./variableScopes";
 import { VariableSet } from "./variables";
 import { summaryTable } from "./report";
@@ -66,7 +66,9 @@ function onPath(program: string): boolean {
 }
 
 function taskSteps(plan: PipelinePlan): TaskStep[] {
-  return plan.stages.flatMap((stage) => stage.jobs.flatMap((job) => job.phases.flatMap((phase) => phase.steps))).filter((step): step is TaskStep => step.kind === "task");
+  return plan.stages
+    .flatMap((stage) => stage.jobs.flatMap((job) => job.phases.flatMap((phase) => phase.steps)))
+    .filter((step): step is TaskStep => step.kind === "task");
 }
 
 function allVariableEntries(plan: PipelinePlan) {
@@ -80,7 +82,11 @@ export function preparePipeline(options: Pick<PipelineRunOptions, "file" | "para
   const sources = path.resolve(options.sourcesDirectory ?? sourcesDirectoryOf(file));
   const predefined = compileTimeVariables(sources, file);
   const catalog = new TaskCatalog(path.join(repositoryRoot(), "tasks"));
-  const { plan, expanded } = compilePipeline(file, { parameters: options.parameters ?? {}, predefinedVariables: predefined, repositoryRoot: sources }, { catalog, hasPwsh: onPath("pwsh") });
+  const { plan, expanded } = compilePipeline(
+    file,
+    { parameters: options.parameters ?? {}, predefinedVariables: predefined, repositoryRoot: sources },
+    { catalog, hasPwsh: onPath("pwsh") },
+  );
   const groups = readVariableGroups(options.groupFile);
   checkGroups(allVariableEntries(plan), groups);
   for (const wanted of options.stages ?? []) {
@@ -118,7 +124,7 @@ class PipelineRunner {
   }
 
   private scopeContext(extra: Partial<ScopeContext> = {}): ScopeContext {
-    return { groups: this.prepared.groups as VariableGroups, masker: this.masker, counters: this.counters, startTime: this.identity.startTime, ...extra };
+    return { groups: this.prepared.groups, masker: this.masker, counters: this.counters, startTime: this.identity.startTime, ...extra };
   }
 
   /** System variables, then the command line's (which YAML variables override). */
@@ -168,7 +174,17 @@ class PipelineRunner {
   }
 
   private skippedJob(stage: PlannedStage, job: PlannedJob, reason: string): JobRecord {
-    return { stage: stage.name, name: job.name, displayName: job.displayName, kind: job.kind, result: "Skipped", durationMs: 0, steps: [], outputs: {}, reason };
+    return {
+      stage: stage.name,
+      name: job.name,
+      displayName: job.displayName,
+      kind: job.kind,
+      result: "Skipped",
+      durationMs: 0,
+      steps: [],
+      outputs: {},
+      reason,
+    };
   }
 
   private async runStage(stage: PlannedStage, dependsOn: string[], upstream: string[]): Promise<StageRecord> {
@@ -193,7 +209,11 @@ class PipelineRunner {
         at,
       });
       if (!runs) {
-        const reason = stage.condition ? `its condition is false: ${stage.condition.text.trim()}` : this.canceled ? "the run was canceled" : "a stage it depends on did not succeed";
+        const reason = stage.condition
+          ? `its condition is false: ${stage.condition.text.trim()}`
+          : this.canceled
+            ? "the run was canceled"
+            : "a stage it depends on did not succeed";
         log.line("");
         log.line(`○ Stage ${stage.displayName} skipped: ${reason}`);
         return this.skippedStage(stage, reason);
@@ -247,7 +267,11 @@ class PipelineRunner {
         at,
       });
       if (!runs) {
-        const reason = job.condition ? `its condition is false: ${job.condition.text.trim()}` : this.canceled ? "the run was canceled" : "a job it depends on did not succeed";
+        const reason = job.condition
+          ? `its condition is false: ${job.condition.text.trim()}`
+          : this.canceled
+            ? "the run was canceled"
+            : "a job it depends on did not succeed";
         this.log.line(`○ Job ${job.displayName} skipped: ${reason}`);
         return this.skippedJob(stage, job, reason);
       }
@@ -291,7 +315,9 @@ function queueTimeNotices(options: PipelineRunOptions, plan: PipelinePlan): stri
   return Object.keys(options.variables ?? {}).flatMap((name) => {
     const defined = entries.find((entry) => entry.kind === "variable" && entry.name.toLowerCase() === name.toLowerCase());
     return defined
-      ? [`--var ${name} does not change the variable '${name}' the YAML defines at line ${defined.at.line}: as in Azure, YAML variables win over queue-time ones (use a parameter to choose at queue time)`]
+      ? [
+          `--var ${name} does not change the variable '${name}' the YAML defines at line ${defined.at.line}: as in Azure, YAML variables win over queue-time ones (use a parameter to choose at queue time)`,
+        ]
       : [];
   });
 }
@@ -317,14 +343,20 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     masker,
   );
   const runner = new PipelineRunner(options, prepared, folders, connections, log);
-  let result: RunResult = "Failed";
+  let result: RunResult;
   try {
     log.line(`Running ${prepared.file}`);
     log.line(`  sources: ${prepared.sources}`);
     log.line(`  run folder: ${runDirectory}${kept ? "" : " (removed at the end; --keep keeps it)"}`);
     for (const notice of [...prepared.plan.notices, ...queueTimeNotices(options, prepared.plan)]) log.notice(notice);
     const tasks = taskSteps(prepared.plan);
-    if (tasks.length > 0 && tasksNeedBundling(repositoryRoot(), tasks.map((step) => ({ name: step.taskName, sourceDirectory: step.sourceDirectory })))) {
+    if (
+      tasks.length > 0 &&
+      tasksNeedBundling(
+        repositoryRoot(),
+        tasks.map((step) => ({ name: step.taskName, sourceDirectory: step.sourceDirectory })),
+      )
+    ) {
       log.notice("bundling the tasks (their sources changed since the last build)…");
       bundleTasks(repositoryRoot());
     }

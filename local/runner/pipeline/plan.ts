@@ -92,10 +92,14 @@ class Planner {
 
   plan(root: MappingNode, file: string): PipelinePlan {
     const has = (key: string) => entryOf(root, key) !== undefined;
-    if (has("phases")) throw new PipelineError("'phases' is the old form of jobs and is not supported by the local runner; use 'jobs'", entryOf(root, "phases")!.key.at);
+    if (has("phases"))
+      throw new PipelineError("'phases' is the old form of jobs and is not supported by the local runner; use 'jobs'", entryOf(root, "phases")!.key.at);
     const kinds = ["stages", "jobs", "steps"].filter(has);
     if (kinds.length !== 1) {
-      throw new PipelineError(kinds.length === 0 ? "the pipeline has no 'stages', 'jobs' or 'steps'" : `the pipeline has both ${kinds.map((kind) => `'${kind}'`).join(" and ")}`, root.at);
+      throw new PipelineError(
+        kinds.length === 0 ? "the pipeline has no 'stages', 'jobs' or 'steps'" : `the pipeline has both ${kinds.map((kind) => `'${kind}'`).join(" and ")}`,
+        root.at,
+      );
     }
     const variables = readVariables(valueOf(root, "variables"));
     let stages: PlannedStage[];
@@ -184,7 +188,8 @@ class Planner {
       } else {
         throw new PipelineError(`a job needs 'job:' or 'deployment:'; this one has ${item.entries.map((entry) => `'${keyText(entry)}'`).join(", ")}`, item.at);
       }
-      if (jobs.some((other) => other.name.toLowerCase() === job.name.toLowerCase())) throw new PipelineError(`two jobs of the stage are named '${job.name}'`, item.at);
+      if (jobs.some((other) => other.name.toLowerCase() === job.name.toLowerCase()))
+        throw new PipelineError(`two jobs of the stage are named '${job.name}'`, item.at);
       jobs.push(job);
     }
     checkDependencies(jobs, "job");
@@ -280,7 +285,11 @@ function checkDependencies(units: Array<{ name: string; dependsOn: string[]; at:
   for (const unit of units) {
     unit.dependsOn = unit.dependsOn.map((dependency) => {
       const target = byName.get(dependency.toLowerCase());
-      if (!target) throw new PipelineError(`the ${kind} '${unit.name}' depends on '${dependency}', which is not a ${kind} of ${kind === "job" ? "this stage" : "the pipeline"}`, unit.at);
+      if (!target)
+        throw new PipelineError(
+          `the ${kind} '${unit.name}' depends on '${dependency}', which is not a ${kind} of ${kind === "job" ? "this stage" : "the pipeline"}`,
+          unit.at,
+        );
       return target.name;
     });
   }

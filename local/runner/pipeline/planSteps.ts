@@ -1,15 +1,5 @@
 import { PipelineError } from "./pipelineError";
-import {
-  booleanField,
-  checkKeys,
-  checkName,
-  conditionField,
-  KeyHandling,
-  numberField,
-  requiredText,
-  textField,
-  textMapping,
-} from "./planFields";
+import { booleanField, checkKeys, checkName, conditionField, KeyHandling, numberField, requiredText, textField, textMapping } from "./planFields";
 import { PlannedStep } from "./planTypes";
 import { builtInTasks, TaskCatalog } from "./taskCatalog";
 import { entryOf, isMapping, MappingNode, PipelineNode } from "./yamlNodes";
@@ -41,7 +31,21 @@ const common: Record<string, KeyHandling> = {
   target: { refuse: "steps run on this machine, not in a container or in restricted mode" },
 };
 
-const kindKeys = ["script", "bash", "pwsh", "powershell", "checkout", "task", "publish", "upload", "download", "downloadBuild", "getPackage", "reviewApp", "template"];
+const kindKeys = [
+  "script",
+  "bash",
+  "pwsh",
+  "powershell",
+  "checkout",
+  "task",
+  "publish",
+  "upload",
+  "download",
+  "downloadBuild",
+  "getPackage",
+  "reviewApp",
+  "template",
+];
 
 function firstLine(text: string): string {
   const line = text.split("\n").find((part) => part.trim() !== "") ?? "";
@@ -79,7 +83,12 @@ function inputsFor(node: MappingNode, construct: string): Record<string, string>
 }
 
 /** Given inputs under their canonical names (task.json's name; aliases and case resolved). */
-function canonicalInputs(given: Record<string, string>, definitions: Array<{ name: string; aliases?: string[] }>, reference: string, node: MappingNode): Record<string, string> {
+function canonicalInputs(
+  given: Record<string, string>,
+  definitions: Array<{ name: string; aliases?: string[] }>,
+  reference: string,
+  node: MappingNode,
+): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
     const definition = definitions.find((input) => [input.name, ...(input.aliases ?? [])].some((known) => known.toLowerCase() === name.toLowerCase()));
@@ -141,7 +150,10 @@ function planTask(node: MappingNode, planning: StepPlanning, names: StepNames): 
   if (builtIn === "download") {
     const inputs = canonicalInputs(given, downloadInputs, reference, node);
     if (inputs.buildType && inputs.buildType.toLowerCase() !== "current") {
-      throw new PipelineError(`${reference}: buildType '${inputs.buildType}' is not supported by the local runner (only artifacts of the current run)`, node.at);
+      throw new PipelineError(
+        `${reference}: buildType '${inputs.buildType}' is not supported by the local runner (only artifacts of the current run)`,
+        node.at,
+      );
     }
     return {
       ...base(node, construct, `Download artifact ${inputs.artifact ?? ""}`.trim(), names.next(taskName)),
@@ -209,9 +221,17 @@ function planStep(item: PipelineNode, planning: StepPlanning, names: StepNames):
     case "powershell": {
       const construct = `a ${kind} step`;
       if (!planning.hasPwsh) {
-        throw new PipelineError(`the ${kind} step needs PowerShell (pwsh), which is not installed on this machine; install pwsh or write the step with bash:`, item.at);
+        throw new PipelineError(
+          `the ${kind} step needs PowerShell (pwsh), which is not installed on this machine; install pwsh or write the step with bash:`,
+          item.at,
+        );
       }
-      checkKeys(item, construct, { ...common, [kind]: "use", workingDirectory: "use", failOnStderr: "use", errorActionPreference: "ignore", ignoreLASTEXITCODE: "ignore" }, notices);
+      checkKeys(
+        item,
+        construct,
+        { ...common, [kind]: "use", workingDirectory: "use", failOnStderr: "use", errorActionPreference: "ignore", ignoreLASTEXITCODE: "ignore" },
+        notices,
+      );
       const script = requiredText(item, kind, construct);
       return {
         ...base(item, construct, `PowerShell: ${firstLine(script)}`, names.next("PowerShell")),
@@ -290,7 +310,10 @@ function planStep(item: PipelineNode, planning: StepPlanning, names: StepNames):
     case "template":
       throw new PipelineError("a template reference is only allowed in a list of steps, jobs, stages or variables", item.at);
     default:
-      throw new PipelineError(`a step needs one of script, bash, pwsh, powershell, checkout, task, publish, download; this one has ${item.entries.map((entry) => `'${String(entry.key.value)}'`).join(", ")}`, item.at);
+      throw new PipelineError(
+        `a step needs one of script, bash, pwsh, powershell, checkout, task, publish, download; this one has ${item.entries.map((entry) => `'${String(entry.key.value)}'`).join(", ")}`,
+        item.at,
+      );
   }
 }
 

@@ -5,9 +5,7 @@ import { Where } from "./pipelineError";
  * and variables, still holding `$[ ]` and `$( )` for run time.
  */
 
-export type VariableEntry =
-  | { kind: "variable"; name: string; value: string; readonly: boolean; at: Where }
-  | { kind: "group"; name: string; at: Where };
+export type VariableEntry = { kind: "variable"; name: string; value: string; readonly: boolean; at: Where } | { kind: "group"; name: string; at: Where };
 
 export interface Condition {
   text: string;

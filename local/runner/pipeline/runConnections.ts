@@ -52,7 +52,9 @@ export class RunConnections {
     this.connection ??= (async () => {
       if (this.settings.connectionFile) {
         const connection = readConnectionFile(this.settings.connectionFile);
-        this.settings.onNotice(`service connections use ${connection.kind === "local-azure" ? "the local Azure" : "the Azure"} of ${this.settings.connectionFile}`);
+        this.settings.onNotice(
+          `service connections use ${connection.kind === "local-azure" ? "the local Azure" : "the Azure"} of ${this.settings.connectionFile}`,
+        );
         return connection;
       }
       this.settings.onNotice(`starting the local Azure for the service connection '${forName}'…`);

@@ -43,7 +43,12 @@ function commandFor(run: ScriptRun): { program: string; args: string[] } {
   }
   const extension = run.shell === "pwsh" ? "ps1" : "sh";
   const file = path.join(run.tempDirectory, `${randomUUID()}.${extension}`);
-  fs.writeFileSync(file, run.shell === "pwsh" ? `$ErrorActionPreference = 'Stop'\n${run.script}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n` : run.script);
+  fs.writeFileSync(
+    file,
+    run.shell === "pwsh"
+      ? `$ErrorActionPreference = 'Stop'\n${run.script}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n`
+      : run.script,
+  );
   if (run.shell === "pwsh") return { program: "pwsh", args: ["-NoLogo", "-NoProfile", "-NonInteractive", "-Command", `. '${file.replace(/'/g, "''")}'`] };
   return { program: "bash", args: ["--noprofile", "--norc", file] };
 }

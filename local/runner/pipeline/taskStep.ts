@@ -54,7 +54,7 @@ export async function runOurTask(run: TaskRun): Promise<TaskStepResult> {
     secretVariables,
     endpoints: connections.endpoints,
     environment,
-    onLine: run.onLine,
+    onLine: (line) => run.onLine(line),
     timeoutMs: run.timeoutMs,
     signal: run.signal,
   });

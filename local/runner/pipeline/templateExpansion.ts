@@ -95,7 +95,11 @@ export class TemplateExpander {
     const add = (entry: MappingEntry) => {
       const key = keyText(entry);
       const earlier = entries.find((existing) => keyText(existing) === key);
-      if (earlier) throw new PipelineError(`'${key}' is given twice in this mapping (first at line ${earlier.key.at.line} of ${displayPath(earlier.key.at.file)})`, entry.key.at);
+      if (earlier)
+        throw new PipelineError(
+          `'${key}' is given twice in this mapping (first at line ${earlier.key.at.line} of ${displayPath(earlier.key.at.file)})`,
+          entry.key.at,
+        );
       entries.push(entry);
     };
     let chain: Chain = "none";
@@ -159,7 +163,8 @@ export class TemplateExpander {
 
   /** `extends: { template, parameters }`: the template's stages/jobs/steps/variables and the rest it holds. */
   expandExtends(reference: PipelineNode, scope: Scope): MappingNode {
-    if (!isMapping(reference) || !entryOf(reference, "template")) throw new PipelineError("'extends' must hold 'template' (and its 'parameters')", reference.at);
+    if (!isMapping(reference) || !entryOf(reference, "template"))
+      throw new PipelineError("'extends' must hold 'template' (and its 'parameters')", reference.at);
     return this.loadAndExpand(reference, scope, "extends");
   }
 
@@ -207,7 +212,10 @@ export class TemplateExpander {
   private directive(key: string, at: Where): Directive | undefined {
     const directive = directiveOf(key);
     if (!directive && malformedDirective.test(key)) {
-      throw new PipelineError(`'${key}' is not a valid directive: write \${{ if cond }}, \${{ elseif cond }}, \${{ else }}, \${{ each x in collection }} or \${{ insert }}`, at);
+      throw new PipelineError(
+        `'${key}' is not a valid directive: write \${{ if cond }}, \${{ elseif cond }}, \${{ else }}, \${{ each x in collection }} or \${{ insert }}`,
+        at,
+      );
     }
     return directive;
   }

@@ -37,7 +37,10 @@ export class TemplateFiles {
     const alias = /@([^@/\\]+)$/.exec(target);
     if (alias) {
       if (alias[1].toLowerCase() !== "self") {
-        throw new PipelineError(`the template '${target}' comes from the repository resource '${alias[1]}'; templates from other repositories are not supported by the local runner`, at);
+        throw new PipelineError(
+          `the template '${target}' comes from the repository resource '${alias[1]}'; templates from other repositories are not supported by the local runner`,
+          at,
+        );
       }
       target = target.slice(0, alias.index);
     }
@@ -49,7 +52,8 @@ export class TemplateFiles {
   /** Loads the template for `slot`; `depth` is how many templates deep the reference is. */
   load(file: string, slot: TemplateSlot, at: Where, depth: number): LoadedTemplate {
     if (depth > templateLimits.maxDepth) throw new PipelineError(`templates nest more than ${templateLimits.maxDepth} levels deep (Azure's limit)`, at);
-    if (++this.included > templateLimits.maxFiles) throw new PipelineError(`more than ${templateLimits.maxFiles} template files are included (Azure's limit)`, at);
+    if (++this.included > templateLimits.maxFiles)
+      throw new PipelineError(`more than ${templateLimits.maxFiles} template files are included (Azure's limit)`, at);
     let content: PipelineNode;
     try {
       content = loadPipelineYaml(file);

@@ -22,7 +22,11 @@ export type VariableGroups = ReadonlyMap<string, GroupVariable[]>;
 
 function readVariable(name: string, node: PipelineNode, group: string, file: string): GroupVariable {
   if (node.kind === "scalar") return { name, value: scalarText(node.value), secret: false };
-  if (!isMapping(node)) throw new PipelineError(`${displayPath(file)}: the variable '${name}' of group '${group}' must be a value or { value, isSecret }, not ${describeKind(node)}`, node.at);
+  if (!isMapping(node))
+    throw new PipelineError(
+      `${displayPath(file)}: the variable '${name}' of group '${group}' must be a value or { value, isSecret }, not ${describeKind(node)}`,
+      node.at,
+    );
   for (const entry of node.entries) {
     if (!["value", "isSecret"].includes(keyText(entry))) {
       throw new PipelineError(`the variable '${name}' of group '${group}' takes 'value' and 'isSecret', not '${keyText(entry)}'`, entry.key.at);

@@ -106,7 +106,11 @@ export function toPlain(node: PipelineNode): unknown {
 
 /** A node built from a plain value (the result of a function like `split`), placed at `at`. */
 export function fromPlain(value: unknown, at: Where): PipelineNode {
-  if (Array.isArray(value)) return sequence(value.map((item) => fromPlain(item, at)), at);
+  if (Array.isArray(value))
+    return sequence(
+      value.map((item) => fromPlain(item, at)),
+      at,
+    );
   if (value !== null && typeof value === "object") {
     return mapping(
       Object.entries(value as Record<string, unknown>).map(([key, item]) => ({ key: scalar(key, at), value: fromPlain(item, at) })),

@@ -41,7 +41,8 @@ function member(target: ExpressionValue, key: ExpressionValue, at: Where): Expre
 function wildcard(target: ExpressionValue, at: Where): ExpressionValue {
   if (target.kind === "sequence") return { kind: "filtered", items: target.items, at };
   if (target.kind === "mapping") return { kind: "filtered", items: target.entries.map((entry) => entry.value), at };
-  if (target.kind === "filtered") return { kind: "filtered", items: target.items.flatMap((item) => (wildcard(item, at) as { items: ExpressionValue[] }).items), at };
+  if (target.kind === "filtered")
+    return { kind: "filtered", items: target.items.flatMap((item) => (wildcard(item, at) as { items: ExpressionValue[] }).items), at };
   return { kind: "filtered", items: [], at };
 }
 
@@ -73,7 +74,8 @@ function evaluate(ast: ExpressionAst, context: ExpressionContext): ExpressionVal
       const fn = context.functions?.[name] ?? builtInFunctions[name];
       if (!fn) throw new ExpressionError(`Unrecognized function: '${ast.name}'.`);
       if (ast.args.length < fn.minArgs || ast.args.length > fn.maxArgs) {
-        const range = fn.maxArgs === Number.POSITIVE_INFINITY ? `at least ${fn.minArgs}` : fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
+        const range =
+          fn.maxArgs === Number.POSITIVE_INFINITY ? `at least ${fn.minArgs}` : fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
         throw new ExpressionError(`${ast.name}() takes ${range} argument${range === "1" ? "" : "s"}, not ${ast.args.length}.`);
       }
       const args: Argument[] = ast.args.map((arg) => () => evaluate(arg, context));

@@ -57,8 +57,24 @@ function elementsOf(value: ExpressionValue): ExpressionValue[] | undefined {
 
 /** The functions of the expression language, with the argument counts the expressions page gives. */
 export const builtInFunctions: Record<string, ExpressionFunction> = {
-  and: { minArgs: 2, maxArgs: many, call: (args, at) => bool(args.every((arg) => toBoolean(arg())), at) },
-  or: { minArgs: 2, maxArgs: many, call: (args, at) => bool(args.some((arg) => toBoolean(arg())), at) },
+  and: {
+    minArgs: 2,
+    maxArgs: many,
+    call: (args, at) =>
+      bool(
+        args.every((arg) => toBoolean(arg())),
+        at,
+      ),
+  },
+  or: {
+    minArgs: 2,
+    maxArgs: many,
+    call: (args, at) =>
+      bool(
+        args.some((arg) => toBoolean(arg())),
+        at,
+      ),
+  },
   not: { minArgs: 1, maxArgs: 1, call: ([arg], at) => bool(!toBoolean(arg()), at) },
   xor: { minArgs: 2, maxArgs: 2, call: ([a, b], at) => bool(toBoolean(a()) !== toBoolean(b()), at) },
   eq: { minArgs: 2, maxArgs: 2, call: ([a, b], at) => bool(valuesEqual(a(), b()), at) },

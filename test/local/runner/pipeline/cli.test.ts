@@ -22,7 +22,22 @@ function runCli(...args: string[]): { status: number | null; stdout: string; std
 describe("pipeline runner: the command line (npm run pipeline)", () => {
   it("reads the file, repeated --stage/--var/--param, and the other options", () => {
     assert.deepEqual(
-      parseArguments(["p.yml", "--stage", "Dev", "--stage", "Test", "--var", "A=1=2", "--param", "env=prod", "--group-file", "g.yml", "--connection-flavour", "certificate", "--keep"]),
+      parseArguments([
+        "p.yml",
+        "--stage",
+        "Dev",
+        "--stage",
+        "Test",
+        "--var",
+        "A=1=2",
+        "--param",
+        "env=prod",
+        "--group-file",
+        "g.yml",
+        "--connection-flavour",
+        "certificate",
+        "--keep",
+      ]),
       {
         file: "p.yml",
         stages: ["Dev", "Test"],

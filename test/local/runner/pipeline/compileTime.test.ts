@@ -38,7 +38,10 @@ describe("pipeline runner: compile time (parameters, ${{ }}, if/each, stepList)"
   it("refuses a value outside 'values', of the wrong type, or for no declared parameter, before anything runs", async () => {
     const refused = async (parameters: Record<string, string>, pattern: RegExp) => {
       const lines: string[] = [];
-      await assert.rejects(runFixture("parameters.yml", { parameters, write: (line) => lines.push(line) }), (error: unknown) => error instanceof PipelineError && pattern.test(error.message));
+      await assert.rejects(
+        runFixture("parameters.yml", { parameters, write: (line) => lines.push(line) }),
+        (error: unknown) => error instanceof PipelineError && pattern.test(error.message),
+      );
       assert.deepEqual(lines, [], "nothing ran");
     };
     await refused({ environment: "qa" }, /the parameter 'environment' may only be 'dev', 'test', 'prod'; 'qa' is not allowed/);
@@ -64,7 +67,7 @@ describe("pipeline runner: compile time (parameters, ${{ }}, if/each, stepList)"
         "            inserted: yes",
         "          ${{ format('made_{0}', 'key') }}: made",
         "        steps:",
-        "          - script: echo \"${{ variables.where }} $(inserted) $(made_key) [${{ variables.nothing }}]\"",
+        '          - script: echo "${{ variables.where }} $(inserted) $(made_key) [${{ variables.nothing }}]"',
         "            displayName: Scoped",
       ].join("\n"),
     });
@@ -79,8 +82,14 @@ describe("pipeline runner: compile time (parameters, ${{ }}, if/each, stepList)"
   it("refuses an elseif without an if, an each over text, and an expression that cannot be text, naming the line", async () => {
     const cases: Array<[string, RegExp]> = [
       ["steps:\n  - script: echo a\n  - ${{ elseif true }}:\n      - script: echo b\n", /pipeline\.yml:3: '\$\{\{ elseif \}\}' must follow '\$\{\{ if \}\}'/],
-      ["parameters:\n  - name: p\n    default: text\nsteps:\n  - ${{ each x in parameters.p }}:\n      - script: echo ${{ x }}\n", /pipeline\.yml:5: \$\{\{ each \}\} needs a list or a mapping; 'parameters.p' is a string/],
-      ["parameters:\n  - name: o\n    type: object\n    default: [1]\nsteps:\n  - script: echo ${{ parameters.o }} here\n", /pipeline\.yml:6: .*is a sequence, which has no text value/],
+      [
+        "parameters:\n  - name: p\n    default: text\nsteps:\n  - ${{ each x in parameters.p }}:\n      - script: echo ${{ x }}\n",
+        /pipeline\.yml:5: \$\{\{ each \}\} needs a list or a mapping; 'parameters.p' is a string/,
+      ],
+      [
+        "parameters:\n  - name: o\n    type: object\n    default: [1]\nsteps:\n  - script: echo ${{ parameters.o }} here\n",
+        /pipeline\.yml:6: .*is a sequence, which has no text value/,
+      ],
       ["steps:\n  - script: echo ${{ eq(1 }}\n", /pipeline\.yml:2: the template expression 'eq\(1' is invalid/],
     ];
     for (const [yaml, pattern] of cases) {

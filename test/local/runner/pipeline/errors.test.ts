@@ -11,14 +11,11 @@ async function refused(yaml: string, pattern: RegExp): Promise<void> {
   const marker = path.join(os.tmpdir(), `runner-marker-${process.pid}-${Date.now()}`);
   const lines: string[] = [];
   try {
-    await assert.rejects(
-      runFixture(file, { variables: { MARKER: marker }, write: (line) => lines.push(line) }),
-      (error: unknown) => {
-        assert.ok(error instanceof PipelineError, String(error));
-        assert.match(error.message, pattern);
-        return true;
-      },
-    );
+    await assert.rejects(runFixture(file, { variables: { MARKER: marker }, write: (line) => lines.push(line) }), (error: unknown) => {
+      assert.ok(error instanceof PipelineError, String(error));
+      assert.match(error.message, pattern);
+      return true;
+    });
     assert.deepEqual(lines, [], "nothing was printed");
     assert.equal(fs.existsSync(marker), false, "no step ran");
   } finally {
@@ -33,17 +30,29 @@ const jobTouch = "      - script: touch $(MARKER)\n";
 
 describe("pipeline runner: what it refuses, before anything runs", () => {
   it("refuses a task it cannot run, naming it and its line", async () => {
-    await refused(`steps:\n${touch}  - task: AzureCLI@2\n    inputs:\n      scriptType: bash\n`, /^.*pipeline\.yml:3: the task 'AzureCLI@2' cannot run locally: the runner runs this project's tasks \(AzureMLRegisterModel@1, AzureMLTrain@1, AzureMLWorkspace@1\)/);
+    await refused(
+      `steps:\n${touch}  - task: AzureCLI@2\n    inputs:\n      scriptType: bash\n`,
+      /^.*pipeline\.yml:3: the task 'AzureCLI@2' cannot run locally: the runner runs this project's tasks \(AzureMLRegisterModel@1, AzureMLTrain@1, AzureMLWorkspace@1\)/,
+    );
     await refused(`steps:\n${touch}  - task: AzureMLTrain@7\n`, /pipeline\.yml:3: the task 'AzureMLTrain@7' cannot run locally/);
   });
 
   it("refuses an input our task does not have", async () => {
-    await refused(`steps:\n${touch}  - task: AzureMLWorkspace@1\n    inputs:\n      azureSubscription: c\n      colour: blue\n`, /pipeline\.yml:6: AzureMLWorkspace@1 has no input 'colour'/);
+    await refused(
+      `steps:\n${touch}  - task: AzureMLWorkspace@1\n    inputs:\n      azureSubscription: c\n      colour: blue\n`,
+      /pipeline\.yml:6: AzureMLWorkspace@1 has no input 'colour'/,
+    );
   });
 
   it("refuses constructs the runner does not support, naming each and its line", async () => {
-    await refused(`jobs:\n  - job: J\n    container: ubuntu:22.04\n    steps:\n${jobTouch}`, /pipeline\.yml:3: 'container' on a job is not supported by the local runner/);
-    await refused(`jobs:\n  - job: J\n    strategy:\n      matrix:\n        a: { x: 1 }\n    steps:\n${jobTouch}`, /pipeline\.yml:3: 'strategy' on a job is not supported by the local runner: matrix and parallel/);
+    await refused(
+      `jobs:\n  - job: J\n    container: ubuntu:22.04\n    steps:\n${jobTouch}`,
+      /pipeline\.yml:3: 'container' on a job is not supported by the local runner/,
+    );
+    await refused(
+      `jobs:\n  - job: J\n    strategy:\n      matrix:\n        a: { x: 1 }\n    steps:\n${jobTouch}`,
+      /pipeline\.yml:3: 'strategy' on a job is not supported by the local runner: matrix and parallel/,
+    );
     await refused(`steps:\n${touch}  - checkout: tools\n`, /pipeline\.yml:3: 'checkout: tools' is not supported by the local runner/);
     await refused(`steps:\n${touch}  - pwsh: Write-Host hi\n`, /pipeline\.yml:3: the pwsh step needs PowerShell \(pwsh\), which is not installed/);
     await refused(`steps:\n${touch}  - script: echo\n    target: host\n`, /pipeline\.yml:4: 'target' on a script step is not supported/);
@@ -57,7 +66,10 @@ describe("pipeline runner: what it refuses, before anything runs", () => {
   it("refuses unknown keys, bad names, unknown or circular dependencies, with the line", async () => {
     await refused(`steps:\n${touch}  - script: echo\n    colour: red\n`, /pipeline\.yml:4: 'colour' is not a property of a script step/);
     await refused(`jobs:\n  - job: my-job\n    steps:\n${jobTouch}`, /pipeline\.yml:2: 'my-job' is not a valid job name/);
-    await refused(`jobs:\n  - job: A\n    dependsOn: Nope\n    steps:\n${jobTouch}`, /pipeline\.yml:2: the job 'A' depends on 'Nope', which is not a job of this stage/);
+    await refused(
+      `jobs:\n  - job: A\n    dependsOn: Nope\n    steps:\n${jobTouch}`,
+      /pipeline\.yml:2: the job 'A' depends on 'Nope', which is not a job of this stage/,
+    );
     await refused(
       `jobs:\n  - job: A\n    dependsOn: B\n    steps:\n${jobTouch}  - job: B\n    dependsOn: A\n    steps:\n${jobTouch}`,
       /the jobs depend on each other in a cycle: A → B → A/,

@@ -13,7 +13,14 @@ describe("pipeline runner: secrets", () => {
       const run = await runFixture("secrets.yml", { groupFile: path.join(fixtures, "settings", "groups.yml"), runDirectory });
       assert.equal(run.summary.result, "Succeeded", run.output);
       assert.deepEqual(stepOutput(run, "Register secrets"), ["registered in the same step: ***"]);
-      assert.deepEqual(stepOutput(run, "Use secrets ***"), ["macro: ***", "env: []", "mapped: ***", "group: *** env []", "base64: ***", "registered earlier: ***"]);
+      assert.deepEqual(stepOutput(run, "Use secrets ***"), [
+        "macro: ***",
+        "env: []",
+        "mapped: ***",
+        "group: *** env []",
+        "base64: ***",
+        "registered earlier: ***",
+      ]);
       assert.deepEqual(stepOutput(run, "Other job"), ["other job sees *** and ***"]);
       const everything = [run.output, JSON.stringify(run.summary), ...fs.readdirSync(runDirectory, { recursive: true }).map(String)];
       for (const file of fs.readdirSync(path.join(runDirectory, "logs"), { recursive: true, withFileTypes: true })) {

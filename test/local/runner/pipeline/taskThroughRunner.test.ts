@@ -32,7 +32,10 @@ describe("pipeline runner: one of our tasks on a local Azure the runner starts",
       assert.deepEqual(stepOutput(run, "Same job"), [`same job ${name} in rg-runner`]);
       assert.deepEqual(stepOutput(run, "Next job"), [`next job ${name}`]);
       // The local Azure wrote its connection and stopped with the run: its port no longer answers.
-      const connection = JSON.parse(fs.readFileSync(path.join(runDirectory, "local-azure", "connection.json"), "utf8")) as { armUrl: string; servicePrincipals: Array<{ clientSecret?: string }> };
+      const connection = JSON.parse(fs.readFileSync(path.join(runDirectory, "local-azure", "connection.json"), "utf8")) as {
+        armUrl: string;
+        servicePrincipals: Array<{ clientSecret?: string }>;
+      };
       assert.equal(await accepts(Number(new URL(connection.armUrl).port)), false, "the local Azure still listens");
       for (const principal of connection.servicePrincipals) {
         if (principal.clientSecret) assert.ok(!run.output.includes(principal.clientSecret), "a connection's secret was printed");

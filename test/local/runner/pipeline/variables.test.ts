@@ -41,7 +41,10 @@ describe("pipeline runner: variables", () => {
     const file = writePipeline({ "p.yml": "variables:\n  - group: nowhere\nsteps:\n  - script: echo\n" });
     const status = writePipeline({ "p.yml": "variables:\n  ok: $[ succeeded() ]\nsteps:\n  - script: echo\n    displayName: Never\n" });
     try {
-      await assert.rejects(runFixture(file, { groupFile }), (error: unknown) => error instanceof PipelineError && /p\.yml:2: the variable group 'nowhere' is not defined/.test(error.message));
+      await assert.rejects(
+        runFixture(file, { groupFile }),
+        (error: unknown) => error instanceof PipelineError && /p\.yml:2: the variable group 'nowhere' is not defined/.test(error.message),
+      );
       const run = await runFixture(status);
       assert.equal(run.summary.result, "Failed");
       assert.match(run.output, /p\.yml:2: the runtime expression of variable 'ok' '.*' is invalid: succeeded\(\) can only be used in a condition/);
