@@ -1,6 +1,7 @@
 import { stopAll } from "./pipeline/childProcesses";
 import { PipelineError } from "./pipeline/pipelineError";
 import { PipelineRunOptions, runPipeline } from "./pipeline/pipelineRun";
+import { stopStartedAzures } from "./pipeline/runConnections";
 import { connectionFlavours, ConnectionFlavour } from "./serviceConnections";
 
 const usage = `Usage: npm run pipeline -- FILE [--stage NAME]... [--var NAME=VALUE]... [--param NAME=VALUE]...
@@ -106,6 +107,10 @@ async function main(): Promise<void> {
     console.error(`${(error as Error).message}\n\n${usage}`);
     process.exit(2);
   }
+  // A reader that stops early (`| head`) must not crash the run; its steps still end properly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!cancel.signal.aborted) {
@@ -113,8 +118,10 @@ async function main(): Promise<void> {
       cancel.abort();
       return;
     }
+    // A second signal: end the scripts and tasks now, give the local Azure a moment to stop.
     stopAll();
-    process.exit(130);
+    const grace = new Promise((resolve) => setTimeout(resolve, 3000).unref());
+    void Promise.race([stopStartedAzures(), grace]).finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

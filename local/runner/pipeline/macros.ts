@@ -12,8 +12,3 @@ export type VariableLookup = (name: string) => string | undefined;
 export function expandMacros(text: string, lookup: VariableLookup): string {
   return text.replace(macro, (whole, name: string) => lookup(name.trim()) ?? whole);
 }
-
-/** The names a text refers to with `$(…)`. */
-export function macroNames(text: string): string[] {
-  return [...text.matchAll(macro)].map((match) => match[1].trim());
-}

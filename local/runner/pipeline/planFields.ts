@@ -1,5 +1,5 @@
 import { Condition } from "./planTypes";
-import { PipelineError, Where } from "./pipelineError";
+import { describeWhere, PipelineError, Where } from "./pipelineError";
 import { describeKind, isMapping, isSequence, keyText, MappingNode, PipelineNode, scalarText, valueOf } from "./yamlNodes";
 
 /*
@@ -24,9 +24,9 @@ export function checkKeys(node: MappingNode, construct: string, keys: Record<str
     if (typeof handling === "object" && "refuse" in handling) {
       throw new PipelineError(`'${key}' on ${construct} is not supported by the local runner: ${handling.refuse}`, entry.key.at);
     }
-    if (typeof handling === "object" && "notice" in handling) {
-      const notice = `${entry.key.at.line > 0 ? `line ${entry.key.at.line}: ` : ""}${handling.notice}`;
-      if (!notices.includes(notice)) notices.push(notice);
+    // One notice per kind, however many places it comes from.
+    if (typeof handling === "object" && "notice" in handling && !notices.some((notice) => notice.endsWith(handling.notice))) {
+      notices.push(`${describeWhere(entry.key.at)}: ${handling.notice}`);
     }
   }
 }

@@ -39,6 +39,16 @@ function endpointId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Local Azures runs have started and not stopped yet, for a stop at once (a second Ctrl+C). */
+const started = new Set<LocalAzure>();
+
+/** Stops every local Azure a run started and has not stopped yet. */
+export async function stopStartedAzures(): Promise<void> {
+  const azures = [...started];
+  started.clear();
+  await Promise.allSettled(azures.map((azure) => azure.stop()));
+}
+
 export class RunConnections {
   private localAzure?: LocalAzure;
   private connection?: Promise<LocalAzureConnection>;
@@ -59,6 +69,7 @@ export class RunConnections {
       }
       this.settings.onNotice(`starting the local Azure for the service connection '${forName}'…`);
       this.localAzure = await startLocalAzure({ stateDir: this.settings.localAzureStateDir, python: this.settings.python });
+      started.add(this.localAzure);
       this.settings.onNotice(`the local Azure is ready in ${this.localAzure.startupMs} ms at ${this.localAzure.connection.armUrl}`);
       return this.localAzure.connection;
     })();
@@ -87,6 +98,8 @@ export class RunConnections {
   async stop(): Promise<void> {
     const azure = this.localAzure;
     this.localAzure = undefined;
-    await azure?.stop();
+    if (!azure) return;
+    started.delete(azure);
+    await azure.stop();
   }
 }

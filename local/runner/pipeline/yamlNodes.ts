@@ -55,10 +55,6 @@ export function isSequence(node: PipelineNode | undefined): node is SequenceNode
   return node?.kind === "sequence";
 }
 
-export function isScalar(node: PipelineNode | undefined): node is ScalarNode {
-  return node?.kind === "scalar";
-}
-
 /** A mapping key's text (keys are scalars; an expression key is text until expanded). */
 export function keyText(entry: MappingEntry): string {
   return scalarText(entry.key.value);

@@ -16,11 +16,6 @@ export interface ExpressionContext {
   refused?: Record<string, string>;
 }
 
-/** Named values keyed in lower case, as `ExpressionContext.named` expects. */
-export function namedValues(values: Record<string, ExpressionValue>): Map<string, ExpressionValue> {
-  return new Map(Object.entries(values).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
 function member(target: ExpressionValue, key: ExpressionValue, at: Where): ExpressionValue {
   if (target.kind === "filtered") {
     const picked = target.items.map((item) => member(item, key, at)).filter((item) => !(item.kind === "scalar" && item.value === null));

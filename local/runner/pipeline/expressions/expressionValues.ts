@@ -1,5 +1,5 @@
 import { Where } from "../pipelineError";
-import { numberText, PipelineNode, scalar, ScalarValue } from "../yamlNodes";
+import { numberText, PipelineNode, scalar } from "../yamlNodes";
 import { ExpressionError } from "./expressionSyntax";
 
 /*
@@ -29,10 +29,6 @@ export function nullValue(at: Where): PipelineNode {
 
 export function isCollection(value: ExpressionValue): boolean {
   return value.kind === "sequence" || value.kind === "mapping" || value.kind === "filtered";
-}
-
-export function scalarOf(value: ExpressionValue): ScalarValue | undefined {
-  return value.kind === "scalar" ? value.value : undefined;
 }
 
 export function toBoolean(value: ExpressionValue): boolean {
@@ -139,9 +135,4 @@ export function compareValues(left: ExpressionValue, right: ExpressionValue): nu
 
 export function valuesEqual(left: ExpressionValue, right: ExpressionValue): boolean {
   return compareValues(left, right) === 0;
-}
-
-export function describeValue(value: ExpressionValue): string {
-  if (value.kind === "scalar") return value.value === null ? "null" : typeof value.value === "string" ? `'${value.value}'` : String(value.value);
-  return value.kind;
 }
