@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hostEnvironment } from "../agentEnvironment";
+import { scriptHostEnvironment } from "../agentEnvironment";
 import { ArtifactStore } from "./artifacts";
 import { stopAll } from "./childProcesses";
 import { evaluateCondition } from "./conditions";
@@ -255,7 +255,7 @@ class JobRunner {
       switch (step.kind) {
         case "script": {
           const reader = this.commandReader();
-          const host = hostEnvironment();
+          const host = scriptHostEnvironment();
           const environment: Record<string, string> = { ...host, ...variables.environment(), ...this.expandedEnv(step) };
           if (this.prependPaths.length > 0) environment.PATH = [...this.prependPaths, environment.PATH ?? host.PATH ?? ""].join(":");
           const outcome = await runScript({

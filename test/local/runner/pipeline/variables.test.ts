@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { scriptHostEnvironment } from "../../../../local/runner/agentEnvironment";
 import { PipelineError } from "../../../../local/runner/pipeline/pipelineError";
 import { fixtures, removePipeline, runFixture, stepOutput, writePipeline } from "./pipelineTestSupport";
 
@@ -35,6 +36,19 @@ describe("pipeline runner: variables", () => {
     const run = await runFixture("runtime.yml");
     const [line] = stepOutput(run, "Runtime values");
     assert.match(line, /^minor=100 onMain=False notAnExpression=\$\[ variables\.major \] and more year=\d{4} shout=\$\[ VARIABLES\.MAJOR \] AND MORE$/);
+  });
+
+  it("starts scripts with the machine's environment, without what an agent or a pipeline would set", () => {
+    const caller = {
+      PATH: "/usr/bin",
+      VIRTUAL_ENV: "/venv",
+      BUILD_BUILDID: "7",
+      SYSTEM_ACCESSTOKEN: "t",
+      AGENT_TEMPDIRECTORY: "/x",
+      ENDPOINT_URL_C: "u",
+      TF_BUILD: "True",
+    };
+    assert.deepEqual(scriptHostEnvironment(caller), { PATH: "/usr/bin", VIRTUAL_ENV: "/venv" });
   });
 
   it("refuses a group the group file does not define, and a status function in a variable, with the line", async () => {
