@@ -127,7 +127,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", onSignal);
   try {
     const summary = await runPipeline({ ...options, signal: cancel.signal });
-    process.exitCode = summary.result === "Canceled" ? 130 : summary.result === "Failed" ? 1 : 0;
+    // A job that timed out is canceled too, but only Ctrl+C makes the run's exit status 130.
+    process.exitCode = cancel.signal.aborted ? 130 : summary.result === "Failed" || summary.result === "Canceled" ? 1 : 0;
   } catch (error) {
     if (error instanceof PipelineError) {
       console.error(`The pipeline cannot run: ${error.message}`);

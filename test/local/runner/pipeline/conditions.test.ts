@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { job, runFixture, step } from "./pipelineTestSupport";
+import { job, runFixture, step, stepOutput } from "./pipelineTestSupport";
 
 describe("pipeline runner: conditions and dependencies", () => {
   it("runs steps, jobs and stages by their conditions, dependsOn, continueOnError and enabled", async () => {
@@ -35,5 +35,17 @@ describe("pipeline runner: conditions and dependencies", () => {
     assert.equal(slow.result, "Failed");
     assert.match(slow.reason ?? "", /timed out after .* \(timeoutInMinutes\)/);
     assert.equal(step(run.summary, "__default", "Job", "Bash2").result, "Succeeded");
+  });
+
+  it("cancels a job that runs past its timeoutInMinutes, runs its always() steps and the jobs that run always()", async () => {
+    const run = await runFixture("job-timeout.yml");
+    const slow = job(run.summary, "__default", "Slow");
+    assert.equal(slow.result, "Canceled");
+    assert.match(slow.reason ?? "", /timed out after 0.02 minute/);
+    assert.deepEqual(
+      slow.steps.map((record) => `${record.displayName}: ${record.result}`),
+      ["Sleeps: Canceled", "Cleanup: Succeeded"],
+    );
+    assert.deepEqual(stepOutput(run, "Next"), ["next after Succeeded"]);
   });
 });
