@@ -5,8 +5,9 @@ import { stopStartedAzures } from "./pipeline/runConnections";
 import { connectionFlavours, ConnectionFlavour } from "./serviceConnections";
 
 const usage = `Usage: npm run pipeline -- FILE [--stage NAME]... [--var NAME=VALUE]... [--param NAME=VALUE]...
-                            [--group-file FILE] [--connection-file FILE] [--connection-flavour FLAVOUR]
-                            [--sources DIR] [--run-dir DIR] [--keep] [--python PYTHON] [--debug]
+                            [--group-file FILE] [--connection-file FILE] [--connection-flavour [NAME=]FLAVOUR]...
+                            [--scoped-workspace RESOURCE_GROUP/WORKSPACE] [--sources DIR] [--run-dir DIR] [--keep]
+                            [--python PYTHON] [--debug]
 
 Runs an Azure Pipelines YAML pipeline on this machine: templates, parameters and \${{ }} expanded,
 stages and jobs in dependency order with their conditions and variables, script/bash steps in
@@ -18,7 +19,9 @@ bash, this project's tasks as the agent runs them, pipeline artifacts in the run
   --group-file FILE      variable groups: { group: { name: value, secretName: { value, isSecret: true } } }
   --connection-file FILE service connections use this connection.json (a running local Azure or a real
                          subscription) instead of a local Azure the run starts and stops
-  --connection-flavour   how connections authenticate: ${connectionFlavours.join(", ")} (default secret)
+  --connection-flavour   how connections authenticate: ${connectionFlavours.join(", ")} (default secret);
+                         NAME=FLAVOUR for one connection (repeatable)
+  --scoped-workspace     the workspace the local Azure's workspace-scoped principal may touch
   --sources DIR          the pipeline's sources (default: the git work tree of FILE)
   --run-dir DIR          the run's folder (kept); default a temporary one, removed unless --keep
   --python PYTHON        the Python the local Azure runs jobs with
@@ -64,9 +67,18 @@ export function parseArguments(argv: string[]): PipelineRunOptions {
         options.connectionFile = value();
         break;
       case "--connection-flavour": {
-        const flavour = value();
-        if (!connectionFlavours.includes(flavour as ConnectionFlavour)) throw new Error(`--connection-flavour must be one of ${connectionFlavours.join(", ")}`);
-        options.connectionFlavour = flavour as ConnectionFlavour;
+        const given = value();
+        const [name, flavour] = given.includes("=") ? nameValue(option, given) : [undefined, given];
+        if (!connectionFlavours.includes(flavour as ConnectionFlavour))
+          throw new Error(`--connection-flavour must be one of ${connectionFlavours.join(", ")}, not '${flavour}'`);
+        if (name === undefined) options.connectionFlavour = flavour as ConnectionFlavour;
+        else options.connectionFlavours = { ...options.connectionFlavours, [name]: flavour as ConnectionFlavour };
+        break;
+      }
+      case "--scoped-workspace": {
+        const [resourceGroupName, workspaceName] = value().split("/");
+        if (!resourceGroupName || !workspaceName) throw new Error("--scoped-workspace needs RESOURCE_GROUP/WORKSPACE");
+        options.scopedWorkspace = { resourceGroupName, workspaceName };
         break;
       }
       case "--sources":

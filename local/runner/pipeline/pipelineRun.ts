@@ -47,6 +47,10 @@ export interface PipelineRunOptions {
   /** connection.json of an Azure to use instead of starting a local one. */
   connectionFile?: string;
   connectionFlavour?: ConnectionFlavour;
+  /** How one connection authenticates, by its name (over connectionFlavour). */
+  connectionFlavours?: Record<string, ConnectionFlavour>;
+  /** The workspace the local Azure's workspace-scoped principal may touch. */
+  scopedWorkspace?: { resourceGroupName: string; workspaceName: string };
   /** Default: the git work tree of the pipeline file. */
   sourcesDirectory?: string;
   /** Default: a new temporary folder, removed at the end unless keepRunDirectory. A given one is kept. */
@@ -336,6 +340,8 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     {
       connectionFile: options.connectionFile,
       flavour: options.connectionFlavour ?? "secret",
+      flavours: options.connectionFlavours,
+      scopedWorkspace: options.scopedWorkspace,
       localAzureStateDir: folders.localAzureState,
       python: options.python,
       onNotice: (text) => log.notice(text),

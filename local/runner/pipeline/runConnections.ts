@@ -15,7 +15,12 @@ import { SecretMasker } from "./secretMasker";
 export interface ConnectionSettings {
   /** connection.json of an Azure to use instead of starting a local one. */
   connectionFile?: string;
+  /** How the connections authenticate, unless `flavours` names one. */
   flavour: ConnectionFlavour;
+  /** Per connection name. */
+  flavours?: Record<string, ConnectionFlavour>;
+  /** The workspace the local Azure's workspace-scoped principal may touch (for the workspaceScoped flavour). */
+  scopedWorkspace?: { resourceGroupName: string; workspaceName: string };
   /** Where a local Azure started by the run keeps its state. */
   localAzureStateDir: string;
   /** The Python the local Azure's jobs run with. */
@@ -68,7 +73,11 @@ export class RunConnections {
         return connection;
       }
       this.settings.onNotice(`starting the local Azure for the service connection '${forName}'…`);
-      this.localAzure = await startLocalAzure({ stateDir: this.settings.localAzureStateDir, python: this.settings.python });
+      this.localAzure = await startLocalAzure({
+        stateDir: this.settings.localAzureStateDir,
+        python: this.settings.python,
+        scopedWorkspace: this.settings.scopedWorkspace,
+      });
       started.add(this.localAzure);
       this.settings.onNotice(`the local Azure is ready in ${this.localAzure.startupMs} ms at ${this.localAzure.connection.armUrl}`);
       return this.localAzure.connection;
@@ -81,7 +90,8 @@ export class RunConnections {
     const result: StepConnections = { ids: new Map(), endpoints: [], variables: {}, environment: {} };
     for (const name of names) {
       const connection = await this.azure(name);
-      const service: AgentServiceConnection = agentServiceConnection(connection, this.settings.flavour, endpointId(name));
+      const flavour = this.settings.flavours?.[name] ?? this.settings.flavour;
+      const service: AgentServiceConnection = agentServiceConnection(connection, flavour, endpointId(name));
       for (const endpoint of service.endpoints) {
         for (const [key, value] of Object.entries(endpoint.parameters)) {
           if (/key|secret|token|certificate/i.test(key)) this.masker.add(value);

@@ -52,6 +52,14 @@ describe("pipeline runner: the command line (npm run pipeline)", () => {
     assert.throws(() => parseArguments(["--stage", "Dev"]), /The pipeline file is required/);
     assert.throws(() => parseArguments(["p.yml", "--connection-flavour", "password"]), /--connection-flavour must be one of/);
     assert.throws(() => parseArguments(["a.yml", "b.yml"]), /One pipeline file at a time/);
+    assert.deepEqual(parseArguments(["p.yml", "--connection-flavour", "sc-ws=workspaceScoped", "--scoped-workspace", "rg-dev/amldev"]), {
+      file: "p.yml",
+      stages: [],
+      variables: {},
+      parameters: {},
+      connectionFlavours: { "sc-ws": "workspaceScoped" },
+      scopedWorkspace: { resourceGroupName: "rg-dev", workspaceName: "amldev" },
+    });
   });
 
   it("runs only the stages asked for, and exits 0 when the run succeeds", () => {
