@@ -18,9 +18,13 @@ export function summaryTable(summary: RunSummary): string[] {
     const mark = resultMarks[result as keyof typeof resultMarks];
     lines.push(`${clip(name).padEnd(nameWidth)}  ${`${mark} ${result}`.padEnd(21)}  ${time.padStart(9)}`);
   }
-  lines.push(
-    "",
-    `${resultMarks[summary.result]} The run ${summary.result === "SucceededWithIssues" ? "succeeded with issues" : summary.result.toLowerCase()} in ${formatDuration(summary.durationMs)}.`,
-  );
+  const outcome: Record<RunSummary["result"], string> = {
+    Succeeded: "succeeded",
+    SucceededWithIssues: "succeeded with issues",
+    Failed: "failed",
+    Canceled: "was canceled",
+    Skipped: "ran nothing",
+  };
+  lines.push("", `${resultMarks[summary.result]} The run ${outcome[summary.result]} in ${formatDuration(summary.durationMs)}.`);
   return lines;
 }

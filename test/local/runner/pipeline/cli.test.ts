@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -79,5 +79,32 @@ describe("pipeline runner: the command line (npm run pipeline)", () => {
     const noStage = runCli(path.join(fixtures, "outputs.yml"), "--stage", "Nope");
     assert.equal(noStage.status, 2);
     assert.match(noStage.stderr, /--stage Nope: the pipeline has no such stage \(it has Produce, Use\)/);
+  });
+
+  it("cancels on Ctrl+C (SIGINT): the running step and what it started stop, always() steps run, the exit status is 130", async () => {
+    const sources = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-cli-sources-"));
+    const child = spawn(process.execPath, [cli, path.join(fixtures, "cancel.yml"), "--sources", sources], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let output = "";
+      let background: number | undefined;
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        background ??= Number(/^background (\d+)$/m.exec(output)?.[1] ?? Number.NaN) || undefined;
+        if (/^started$/m.test(output) && !child.killed) child.kill("SIGINT");
+      });
+      const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+      assert.equal(status, 130, output);
+      assert.match(output, /SIGINT: canceling the run/);
+      assert.match(output, /^ +Long +■ Canceled/m);
+      assert.match(output, /■ The run was canceled/);
+      assert.match(output, /^cleanup after cancel$/m);
+      assert.ok(background, output);
+      const gone = () => !fs.existsSync(`/proc/${background}`) || /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${background}/stat`, "utf8"));
+      for (let waited = 0; !gone() && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(gone(), "the step's background process is gone");
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      fs.rmSync(sources, { recursive: true, force: true });
+    }
   });
 });
