@@ -1,4 +1,4 @@
-import { PipelineError } from "./pipelineError";
+import { describeWhere, PipelineError } from "./pipelineError";
 import { booleanField, checkKeys, checkName, conditionField, KeyHandling, numberField, requiredText, textField, textMapping } from "./planFields";
 import { PlannedStep } from "./planTypes";
 import { builtInTasks, TaskCatalog } from "./taskCatalog";
@@ -327,7 +327,7 @@ export function checkStepNames(steps: PlannedStep[]): void {
   const seen = new Map<string, PlannedStep>();
   for (const step of steps) {
     const earlier = seen.get(step.name.toLowerCase());
-    if (earlier) throw new PipelineError(`two steps of the job are named '${step.name}' (the other at line ${earlier.at.line})`, step.at);
+    if (earlier) throw new PipelineError(`two steps of the job are named '${step.name}' (the other at ${describeWhere(earlier.at)})`, step.at);
     seen.set(step.name.toLowerCase(), step);
   }
 }
