@@ -133,7 +133,11 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       operations.refuseWhileRunning(existing.id);
       const current = propertiesOf(existing.body);
       if (jsonText(current.resourceId).toLowerCase() !== resourceId.toLowerCase()) {
-        throw new ArmError(400, "BadArgument", `The resourceId of compute '${context.params.computeName}' cannot change; detach it and attach the other cluster.`);
+        throw new ArmError(
+          400,
+          "BadArgument",
+          `The resourceId of compute '${context.params.computeName}' cannot change; detach it and attach the other cluster.`,
+        );
       }
       const updated = touch(existing, context);
       updated.body = {
@@ -161,7 +165,14 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     const resourceBody: JsonObject = { id, name: context.params.computeName, type: computeType, location, tags: tagsOf(body) ?? {}, properties };
     if (isJsonObject(body.identity)) resourceBody.identity = body.identity;
     store.put(newStoredResource(context, id, computeType, resourceBody, secrets));
-    const operation = operations.start({ context, resourceId: id, kind: "create", completion: attachment, providerNamespace: "Microsoft.MachineLearningServices", location });
+    const operation = operations.start({
+      context,
+      resourceId: id,
+      kind: "create",
+      completion: attachment,
+      providerNamespace: "Microsoft.MachineLearningServices",
+      location,
+    });
     const created = store.get(id);
     return {
       status: 201,

@@ -43,7 +43,8 @@ export class DeploymentReferences {
   private versionId(collection: string, reference: string): { id: string; name: string; version: string } | undefined {
     const armId = new RegExp(`^(?:azureml:)?${escaped(this.workspace.id)}/${collection}/([^/]+)/versions/([^/]+)$`, "i").exec(reference);
     if (armId) return { id: `${this.workspace.id}/${collection}/${armId[1]}/versions/${armId[2]}`, name: armId[1], version: armId[2] };
-    const [, subscription = "", resourceGroup = "", workspaceName = ""] = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/.*\/workspaces\/([^/]+)$/i.exec(this.workspace.id) ?? [];
+    const [, subscription = "", resourceGroup = "", workspaceName = ""] =
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/.*\/workspaces\/([^/]+)$/i.exec(this.workspace.id) ?? [];
     const longUri = new RegExp(
       `^azureml://subscriptions/${escaped(subscription)}/resource[gG]roups/${escaped(resourceGroup)}/(?:providers/Microsoft\\.MachineLearningServices/)?workspaces/${escaped(workspaceName)}/${collection}/([^/]+)/versions/([^/]+)$`,
       "i",
@@ -93,7 +94,8 @@ export class DeploymentReferences {
       );
     }
     const version = this.store.get(reference.id);
-    if (!version) throw userError(`Environment version '${reference.name}:${reference.version}' (environmentId) was not found in workspace '${this.workspaceName}'.`);
+    if (!version)
+      throw userError(`Environment version '${reference.name}:${reference.version}' (environmentId) was not found in workspace '${this.workspaceName}'.`);
     const properties = propertiesOf(version);
     return { reference: reference.id, image: stringOrUndefined(properties.image), condaFile: stringOrUndefined(properties.condaFile) };
   }

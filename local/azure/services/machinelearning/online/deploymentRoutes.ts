@@ -9,7 +9,15 @@ import { machineLearningApiVersions } from "../arm/workspaceIds";
 import { requireWorkspace } from "../arm/workspaceChildren";
 import { DeploymentReferences } from "./deploymentReferences";
 import { withDeploymentDefaults } from "./deploymentSettings";
-import { isValidOnlineName, onlineDeploymentId, onlineDeploymentTemplate, onlineDeploymentType, onlineEndpointId, onlineEndpointTemplate, onlineEndpointType } from "./onlineIds";
+import {
+  isValidOnlineName,
+  onlineDeploymentId,
+  onlineDeploymentTemplate,
+  onlineDeploymentType,
+  onlineEndpointId,
+  onlineEndpointTemplate,
+  onlineEndpointType,
+} from "./onlineIds";
 import { onlineErrors, resourceNotReady } from "./onlineErrors";
 import { acceptedHeaders, asyncOperationHeaders, identityOf, startOnlineOperation } from "./onlineOperations";
 import { servingStateOf, withServingState } from "./servingState";

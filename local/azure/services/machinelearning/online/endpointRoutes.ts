@@ -3,7 +3,7 @@ import { userError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
 import { defineDeletion } from "../../../arm/provisioning";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, systemData, tagsOf, touch } from "../../../arm/resourceHelpers";
-import { isJsonObject, JsonObject, jsonText, textOf } from "../../../state/json";
+import { isJsonObject, JsonObject, JsonValue, jsonText, textOf } from "../../../state/json";
 import { ResourceStore, StoredResource } from "../../../state/resourceStore";
 import { computeType, machineLearningApiVersions, workspaceTemplate } from "../arm/workspaceIds";
 import { requireWorkspace } from "../arm/workspaceChildren";
@@ -132,16 +132,17 @@ export function onlineEndpointRoutes(services: ArmServices): ArmRoute[] {
     return resource.id;
   };
 
-  const checkAuthMode = (value: unknown): string => {
+  const checkAuthMode = (value: JsonValue | undefined): string => {
     const mode = typeof value === "string" ? authModes.find((candidate) => candidate.toLowerCase() === value.toLowerCase()) : undefined;
-    if (value !== undefined && mode === undefined) throw userError(`authMode '${String(value)}' is not one of ${authModes.join(", ")}.`);
+    if (value !== undefined && mode === undefined) throw userError(`authMode '${jsonText(value)}' is not one of ${authModes.join(", ")}.`);
     return mode ?? "Key";
   };
 
   /** The endpoint properties the service keeps (2022-10-01 has no mirrorTraffic: the service's model drops what it does not know). */
   const knownProperties = (requested: JsonObject): JsonObject => {
     const kept: JsonObject = {};
-    for (const field of ["description", "properties", "authMode", "compute", "traffic", "publicNetworkAccess"]) if (field in requested) kept[field] = requested[field];
+    for (const field of ["description", "properties", "authMode", "compute", "traffic", "publicNetworkAccess"])
+      if (field in requested) kept[field] = requested[field];
     return kept;
   };
 
@@ -179,7 +180,11 @@ export function onlineEndpointRoutes(services: ArmServices): ArmRoute[] {
         },
       };
       if (isJsonObject(body.identity)) {
-        updated.body.identity = identityOf(body.identity, services.directory.state.tenantId, isJsonObject(existing.body.identity) ? existing.body.identity : undefined);
+        updated.body.identity = identityOf(
+          body.identity,
+          services.directory.state.tenantId,
+          isJsonObject(existing.body.identity) ? existing.body.identity : undefined,
+        );
       }
       if (!wantedCompute) delete (updated.body.properties as JsonObject).compute;
       else (updated.body.properties as JsonObject).compute = wantedCompute;
@@ -228,7 +233,11 @@ export function onlineEndpointRoutes(services: ArmServices): ArmRoute[] {
     const tags = tagsOf(body);
     if (tags) updated.body.tags = tags;
     if (isJsonObject(body.identity)) {
-      updated.body.identity = identityOf(body.identity, services.directory.state.tenantId, isJsonObject(endpoint.body.identity) ? endpoint.body.identity : undefined);
+      updated.body.identity = identityOf(
+        body.identity,
+        services.directory.state.tenantId,
+        isJsonObject(endpoint.body.identity) ? endpoint.body.identity : undefined,
+      );
     }
     store.put(updated);
     const operation = startOnlineOperation(services, context, updated, "update", provisioning);

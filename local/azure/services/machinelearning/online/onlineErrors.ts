@@ -22,7 +22,9 @@ export const onlineErrors = {
     inferencingValidationError("There is already an endpoint with this name, Endpoint name needs to be unique within a region. Try some other name."),
   /** Observed (users' logs of `az ml online-deployment update` after a failed create). */
   deploymentUnrecoverable: (deploymentName: string) =>
-    inferencingValidationError(`Specified deployment [${deploymentName}] failed during initial provisioning and is in an unrecoverable state. Delete and re-create.`),
+    inferencingValidationError(
+      `Specified deployment [${deploymentName}] failed during initial provisioning and is in an unrecoverable state. Delete and re-create.`,
+    ),
   /** Observed (azure-dev #4037: 404 UserError). */
   deploymentNotFound: (deploymentName: string, endpointName: string, workspaceName: string) =>
     new ArmError(404, "UserError", `Deployment ${deploymentName} not found in endpoint ${endpointName}, workspace ${workspaceName}`),

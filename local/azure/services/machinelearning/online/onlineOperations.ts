@@ -62,9 +62,7 @@ export function identityOf(requested: unknown, tenantId: string, existing?: Json
   }
   if (type.includes("UserAssigned")) {
     const assigned = isJsonObject(requested) && isJsonObject(requested.userAssignedIdentities) ? requested.userAssignedIdentities : {};
-    identity.userAssignedIdentities = Object.fromEntries(
-      Object.keys(assigned).map((id) => [id, { principalId: randomUUID(), clientId: randomUUID() }]),
-    );
+    identity.userAssignedIdentities = Object.fromEntries(Object.keys(assigned).map((id) => [id, { principalId: randomUUID(), clientId: randomUUID() }]));
   }
   return identity;
 }

@@ -1,4 +1,4 @@
-import { isJsonObject, JsonObject, toJsonValue } from "../../../state/json";
+import { isJsonObject, toJsonValue } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { ServingSource } from "./deploymentReferences";
 
@@ -18,5 +18,5 @@ export function servingStateOf(deployment: StoredResource): ServingState | undef
 }
 
 export function withServingState(deployment: StoredResource, state: ServingState): StoredResource {
-  return { ...deployment, secrets: { ...deployment.secrets, serving: toJsonValue(state) as JsonObject } };
+  return { ...deployment, secrets: { ...deployment.secrets, serving: toJsonValue(state) } };
 }

@@ -15,17 +15,7 @@ export type ForwardOutcome =
   | { kind: "unreachable"; message: string };
 
 /** Headers that belong to one connection, never passed on (RFC 9110 §7.6.1), and those recomputed here. */
-const connectionHeaders = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-  "host",
-  "content-length",
-]);
+const connectionHeaders = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"]);
 
 /** The request's or answer's headers without the per-connection ones. */
 export function endToEndHeaders(headers: IncomingHttpHeaders, drop: readonly string[] = []): OutgoingHttpHeaders {
@@ -56,7 +46,13 @@ export function forwardRequest(forwarded: ForwardedRequest): Promise<ForwardOutc
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () =>
-          settle({ kind: "answered", status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks), elapsedMs: Date.now() - started }),
+          settle({
+            kind: "answered",
+            status: response.statusCode ?? 502,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+            elapsedMs: Date.now() - started,
+          }),
         );
         response.on("error", (error) => settle({ kind: "unreachable", message: error.message }));
       },

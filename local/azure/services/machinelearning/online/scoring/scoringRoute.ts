@@ -100,7 +100,8 @@ export function createScoringRoute(dependencies: ScoringRouteDependencies): (exc
       if (named !== undefined && named !== "") {
         deployment = deployments.find((candidate) => textOf(candidate.body.name).toLowerCase() === named.toLowerCase());
         // Ours: no public source shows Azure's text for a header naming no deployment.
-        if (!deployment) return front(exchange, ids, { status: (status = 404), text: `Deployment '${named}' not found in endpoint '${textOf(endpoint.body.name)}'.` });
+        if (!deployment)
+          return front(exchange, ids, { status: (status = 404), text: `Deployment '${named}' not found in endpoint '${textOf(endpoint.body.name)}'.` });
       } else {
         const picked = pickByWeight(trafficOf(activeTraffic(endpoint)));
         deployment = deployments.find((candidate) => textOf(candidate.body.name).toLowerCase() === picked?.toLowerCase());
@@ -145,7 +146,11 @@ export function createScoringRoute(dependencies: ScoringRouteDependencies): (exc
           return front(exchange, ids, { status: (status = 408), headers: served, text: "upstream request timeout" });
         }
         if (outcome.kind === "unreachable") {
-          return front(exchange, ids, { status: (status = 502), headers: { ...served, "ms-azureml-model-error-reason": "model_not_ready" }, text: outcome.message });
+          return front(exchange, ids, {
+            status: (status = 502),
+            headers: { ...served, "ms-azureml-model-error-reason": "model_not_ready" },
+            text: outcome.message,
+          });
         }
         const headers: OutgoingHttpHeaders = { ...endToEndHeaders(outcome.headers), ...ids, ...served, "ms-azureml-model-time": String(outcome.elapsedMs) };
         status = outcome.status;

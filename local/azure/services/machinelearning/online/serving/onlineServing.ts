@@ -30,8 +30,7 @@ export interface OnlineServingSettings {
 }
 
 /** How starting a deployment's revision ended. */
-export type ServingOutcome =
-  { kind: "ready" } | { kind: "failed"; code: "ResourceNotReady" | "BadArgument"; detail: string } | { kind: "interrupted" };
+export type ServingOutcome = { kind: "ready" } | { kind: "failed"; code: "ResourceNotReady" | "BadArgument"; detail: string } | { kind: "interrupted" };
 
 export type ContainerType = "InferenceServer" | "StorageInitializer";
 
@@ -237,7 +236,9 @@ export class OnlineServing {
       PYTHONUNBUFFERED: "1",
     };
     if (folder.modelDir) env.AZUREML_MODEL_DIR = folder.modelDir;
-    serverLog.append(`${new Date().toISOString()} Starting the inference server for revision ${instance.revision} (${python.executable} -u ${this.appPath}).\n`);
+    serverLog.append(
+      `${new Date().toISOString()} Starting the inference server for revision ${instance.revision} (${python.executable} -u ${this.appPath}).\n`,
+    );
     const scoring = new ScoringProcess({ python: python.executable, appPath: this.appPath, cwd: root, env, log: serverLog });
     instance.process = scoring;
     scoring.onExit((code, signal) => this.exited(deployment.id, instance, code, signal));
@@ -253,13 +254,18 @@ export class OnlineServing {
       if (!wanted()) return { kind: "interrupted" };
       const how = listened.exitCode !== null ? `exit code ${listened.exitCode}` : `signal ${listened.signal ?? "unknown"}`;
       const why = listened.exitCode === 3 ? ": the scoring script could not be loaded, has no init() or run(), or its init() raised" : "";
-      return { kind: "failed", code: "ResourceNotReady", detail: `The inference server ended with ${how} before it became ready${why}; see the deployment's logs.` };
+      return {
+        kind: "failed",
+        code: "ResourceNotReady",
+        detail: `The inference server ended with ${how} before it became ready${why}; see the deployment's logs.`,
+      };
     }
     instance.url = listened.url.replace(/\/+$/, "");
     const running = () => wanted() && scoring.pid !== undefined;
     if (!(await becameHealthy(instance.url, deadline, running))) {
       if (!wanted()) return { kind: "interrupted" };
-      if (scoring.pid === undefined) return { kind: "failed", code: "ResourceNotReady", detail: "The inference server ended before it became ready; see the deployment's logs." };
+      if (scoring.pid === undefined)
+        return { kind: "failed", code: "ResourceNotReady", detail: "The inference server ended before it became ready; see the deployment's logs." };
       return { kind: "failed", code: "ResourceNotReady", detail: notReady };
     }
     log("info", `serving ${deployment.id} revision ${instance.revision} at ${instance.url}`);
@@ -326,9 +332,7 @@ export class OnlineServing {
     this.stopping = true;
     const entries = [...this.entries.values()];
     for (const entry of entries) clearTimeout(entry.restartTimer);
-    await Promise.all(
-      entries.flatMap((entry) => [entry.current, entry.pending]).map((instance) => (instance ? this.retire(instance) : Promise.resolve())),
-    );
+    await Promise.all(entries.flatMap((entry) => [entry.current, entry.pending]).map((instance) => (instance ? this.retire(instance) : Promise.resolve())));
     // Starts that were downloading end by themselves once they see the stop; wait for them too.
     await Promise.all([...entries.map((entry) => entry.pending?.outcome), ...this.forgetting]);
     await Promise.all(entries.flatMap((entry) => [entry.current, entry.pending]).map((instance) => (instance ? this.retire(instance) : Promise.resolve())));
