@@ -99,6 +99,8 @@ export function onlineDeploymentRoutes(services: ArmServices): ArmRoute[] {
       const secrets = { ...deployment.secrets };
       delete secrets.stateBeforeChange;
       store.put({ ...withState(deployment, before), secrets });
+      // Serving already unless the local Azure restarted during the change.
+      if (before === "Succeeded") void serving.start(deployment.id);
     },
     fail: (operation) => {
       const deployment = store.get(operation.resourceId);

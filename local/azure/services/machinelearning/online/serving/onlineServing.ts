@@ -55,6 +55,8 @@ interface Entry {
   keepRunning: boolean;
   restartTimer?: NodeJS.Timeout;
   restartAttempts: number;
+  /** How the last start of a revision failed: asking again for that revision gets the same answer, unless it is a retry. */
+  failed?: { revision: number; outcome: ServingOutcome };
 }
 
 function workspaceKey(workspaceId: string): string {
@@ -133,9 +135,10 @@ export class OnlineServing {
 
   /**
    * Starts the deployment's stored revision unless it already runs or is starting; resolves once it
-   * is ready, has failed, or the local Azure stops. Starting again the same revision waits for it.
+   * is ready, has failed, or the local Azure stops. Starting again the same revision waits for it
+   * (or answers how it failed, unless `retry`: a restart after a crash).
    */
-  start(deploymentId: string): Promise<ServingOutcome> {
+  start(deploymentId: string, retry = false): Promise<ServingOutcome> {
     if (this.stopping) return Promise.resolve({ kind: "interrupted" });
     const deployment = this.settings.store.get(deploymentId);
     const state = deployment ? servingStateOf(deployment) : undefined;
@@ -148,6 +151,7 @@ export class OnlineServing {
     }
     if (entry.current?.revision === state.revision) return Promise.resolve({ kind: "ready" });
     if (entry.pending?.revision === state.revision) return entry.pending.outcome;
+    if (!retry && entry.failed?.revision === state.revision) return Promise.resolve(entry.failed.outcome);
     if (entry.pending) void this.retire(entry.pending);
     clearTimeout(entry.restartTimer);
     return this.launch(entry, deployment, state.revision).outcome;
@@ -176,12 +180,14 @@ export class OnlineServing {
         const previous = entry.current;
         entry.current = instance;
         entry.pending = undefined;
+        entry.failed = undefined;
         entry.keepRunning = true;
         instance.readyAt = Date.now();
         if (previous) await this.retire(previous);
         return outcome;
       }
       if (entry.pending === instance) entry.pending = undefined;
+      if (outcome.kind === "failed") entry.failed = { revision, outcome };
       await this.retire(instance);
       return outcome.kind === "ready" ? { kind: "interrupted" } : outcome;
     });
@@ -290,7 +296,7 @@ export class OnlineServing {
     entry.restartAttempts++;
     clearTimeout(entry.restartTimer);
     entry.restartTimer = setTimeout(() => {
-      void this.start(entry.deploymentId).then((outcome) => {
+      void this.start(entry.deploymentId, true).then((outcome) => {
         if (outcome.kind === "failed") this.scheduleRestart(entry);
       });
     }, delay);
