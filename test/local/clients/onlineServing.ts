@@ -177,7 +177,7 @@ const steps: Record<string, (target: OnlineWorkspace) => Promise<ServingStepRepo
         environmentId: `${target.workspaceId}/environments/AzureML-sklearn-1.0-ubuntu20.04-py38-cpu/versions/1`,
         environmentVariables: { DEPLOYMENT_LABEL: "k8s" },
       },
-    } as OnlineDeployment);
+    });
     await setTraffic(target, "ep-k8s", { echo: 100 });
     return {
       scoringUri: endpoint.properties.scoringUri ?? undefined,
