@@ -139,9 +139,9 @@ describe("local Azure: online deployments that serve", function () {
   it("answers 408 past the request timeout and 429 past 2 × maxConcurrentRequestsPerInstance × instances in flight", async () => {
     const slow = (seconds: number) =>
       score(deployed.scoringUri ?? "", { body: JSON.stringify({ sleep: seconds }), credential: key(), headers: { "azureml-model-deployment": "green" } });
-    const timedOut = await slow(3);
+    const timedOut = await slow(4);
     assert.equal(timedOut.status, 408);
-    const burst: ScoringResponse[] = await Promise.all([slow(0.8), slow(0.8), slow(0.8)]);
+    const burst: ScoringResponse[] = await Promise.all([slow(0.3), slow(0.3), slow(0.3)]);
     const statuses = burst.map((response) => response.status).sort();
     assert.deepEqual(statuses, [200, 200, 429]);
     assert.equal(burst.find((response) => response.status === 429)?.headers["ms-azureml-model-error-reason"], "too_many_pending_request");
@@ -166,7 +166,28 @@ describe("local Azure: online deployments that serve", function () {
     assert.equal(stillBlue.headers["azureml-model-deployment"], "blue");
   });
 
-  it("serves an AMLToken endpoint with its token, not with another credential", async () => {
+  it("fails a deployment whose init() outlasts its readiness probe, and ends its process", async () => {
+    const report = await step("slowInit");
+    assert.match(
+      report.refusals.create?.message ?? "",
+      /ResourceNotReady\. .*did not become ready within 3 seconds \(readinessProbe initialDelay PT1S \+ period PT1S × failureThreshold 2\)/,
+    );
+    assert.equal(report.states.slow, "Failed");
+    assert.equal(processGroupsWorkingUnder(path.join(fixture!.stateDir, "online")).length, 2, "blue's and green's: slow's is gone");
+  });
+
+  it("scales a deployment with PATCH: its sku's capacity, and twice as many requests in flight", async () => {
+    const report = await step("scale");
+    assert.equal(report.states.green, "Succeeded");
+    assert.equal(report.capacity, 2);
+    assert.deepEqual(report.tags, { scaled: "yes" });
+    const slow = () =>
+      score(deployed.scoringUri ?? "", { body: JSON.stringify({ sleep: 0.3 }), credential: key(), headers: { "azureml-model-deployment": "green" } });
+    const statuses = (await Promise.all([slow(), slow(), slow(), slow(), slow()])).map((response) => response.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+  });
+
+  it("serves an AMLToken endpoint with its token, then an AADToken endpoint with an Entra token, not with another credential", async () => {
     const report = await step("token");
     assert.equal(report.states.echo, "Succeeded");
     const uri = report.scoringUri ?? "";
@@ -175,6 +196,14 @@ describe("local Azure: online deployments that serve", function () {
     assert.equal((withToken.json as { label: string }).label, "token");
     const withKey = await score(uri, { body: "{}", credential: key() });
     assert.equal(withKey.status, 401);
+    assert.equal(withKey.text, "aml_token_auth_access_denied");
+
+    const aad = await step("aad");
+    assert.equal(aad.states.endpoint, "Succeeded");
+    const withEntra = await score(uri, { body: JSON.stringify({ n: 2 }), credential: aad.token });
+    assert.equal(withEntra.status, 200, withEntra.text);
+    const withOldToken = await score(uri, { body: "{}", credential: report.token });
+    assert.equal(withOldToken.status, 401);
   });
 
   it("serves a Kubernetes endpoint, which answers 502 when run() raises", async () => {

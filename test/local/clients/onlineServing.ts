@@ -27,6 +27,8 @@ export interface ServingStepReport {
   logs: Record<string, string | undefined>;
   refusals: Record<string, RefusalReport | undefined>;
   deployments?: string[];
+  capacity?: number;
+  tags?: Record<string, string>;
 }
 
 async function setTraffic(target: OnlineWorkspace, endpointName: string, traffic: Record<string, number>): Promise<OnlineEndpoint> {
@@ -76,7 +78,7 @@ const steps: Record<string, (target: OnlineWorkspace) => Promise<ServingStepRepo
       target,
       "ep-serve",
       "green",
-      echoDeployment(target, echoId, "green", { requestSettings: { requestTimeout: "PT1S", maxConcurrentRequestsPerInstance: 1 } }),
+      echoDeployment(target, echoId, "green", { requestSettings: { requestTimeout: "PT2S", maxConcurrentRequestsPerInstance: 1 } }),
     );
     return {
       scoringUri: endpoint.properties.scoringUri ?? undefined,
@@ -110,6 +112,44 @@ const steps: Record<string, (target: OnlineWorkspace) => Promise<ServingStepRepo
       logs: logsOf,
       refusals: { ...refusals, again },
     };
+  },
+
+  /** A scoring script whose init() outlasts the readiness probe: the deployment fails, its process ends. */
+  slowInit: async (target) => {
+    const codeId = await registerCode(target, "slow-init", path.join(onlineFixtures, "slow-init"));
+    const body = managedDeployment(target, codeId, "score.py", { readinessProbe: { initialDelay: "PT1S", period: "PT1S", failureThreshold: 2 } });
+    const create = await refusal(() => deploy(target, "ep-serve", "slow", body));
+    const fetched = await target.ml.onlineDeployments.get(target.group, target.workspace, "ep-serve", "slow");
+    await target.ml.onlineDeployments.beginDeleteAndWait(target.group, target.workspace, "ep-serve", "slow", lro);
+    return { states: { slow: fetched.properties.provisioningState }, logs: {}, refusals: { create } };
+  },
+
+  /** PATCH of a deployment: tags, and the instance count through its sku (Scaling, then back to Succeeded). */
+  scale: async (target) => {
+    const patched = await target.ml.onlineDeployments.beginUpdateAndWait(
+      target.group,
+      target.workspace,
+      "ep-serve",
+      "green",
+      { tags: { scaled: "yes" }, sku: { capacity: 2 } },
+      lro,
+    );
+    return { states: { green: patched.properties.provisioningState }, capacity: patched.sku?.capacity, tags: patched.tags, logs: {}, refusals: {} };
+  },
+
+  /** The token endpoint switched to Entra ID tokens (AADToken), and such a token for Azure ML. */
+  aad: async (target) => {
+    const { ml, group, workspace } = target;
+    const endpoint = await ml.onlineEndpoints.get(group, workspace, "ep-token");
+    const updated = await ml.onlineEndpoints.beginCreateOrUpdateAndWait(
+      group,
+      workspace,
+      "ep-token",
+      { location: endpoint.location, properties: { ...endpoint.properties, authMode: "AADToken" } },
+      lro,
+    );
+    const token = await target.credential.getToken("https://ml.azure.com/.default");
+    return { states: { endpoint: updated.properties.provisioningState }, token: token?.token, logs: {}, refusals: {} };
   },
 
   /** Traffic Azure refuses, a deployment with live traffic that cannot go, then green takes all and blue goes. */

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import type { AzureMachineLearningWorkspaces, OnlineDeployment, OnlineEndpoint } from "@azure/arm-machinelearning";
+import type { TokenCredential } from "@azure/identity";
 import { containerUploadTarget, snapshotPath, uploadSnapshot } from "../../../tasks/common/src/upload";
 import type { LocalAzureConnection } from "../../../local/azure/connection/connectionInfo";
 import { armClients, secretCredential } from "./clientSupport";
@@ -16,6 +17,8 @@ export const lro = { updateIntervalInMs: 250 };
 
 export interface OnlineWorkspace {
   ml: AzureMachineLearningWorkspaces;
+  /** The subscription principal's credential (for Entra tokens of AADToken endpoints). */
+  credential: TokenCredential;
   group: string;
   workspace: string;
   workspaceId: string;
@@ -25,8 +28,10 @@ export interface OnlineWorkspace {
 export function onlineWorkspace(connection: LocalAzureConnection, suffix: string): OnlineWorkspace {
   const group = `rg-mlops-${suffix}`;
   const workspace = `aml-mlops-${suffix}`;
+  const credential = secretCredential(connection);
   return {
-    ml: armClients(connection, secretCredential(connection)).machineLearning,
+    ml: armClients(connection, credential).machineLearning,
+    credential,
     group,
     workspace,
     workspaceId: `/subscriptions/${connection.subscriptionId}/resourceGroups/${group}/providers/Microsoft.MachineLearningServices/workspaces/${workspace}`,
