@@ -183,6 +183,7 @@ describe("local Azure: online deployments that serve", function () {
     assert.equal(report.states.green, "Succeeded");
     assert.equal(report.capacity, 2);
     assert.deepEqual(report.tags, { scaled: "yes" });
+    assert.deepEqual(report.deployments, ["Default:Manual"], "ListSkus");
     const slow = () =>
       score(deployed.scoringUri ?? "", { body: JSON.stringify({ sleep: 0.2 }), credential: key(), headers: { "azureml-model-deployment": "green" } });
     const statuses = (await Promise.all([slow(), slow(), slow(), slow(), slow()])).map((response) => response.status).sort();
@@ -231,6 +232,14 @@ describe("local Azure: online deployments that serve", function () {
     assert.equal(response.headers["azureml-model-deployment"], "green");
   });
 
+  it("deletes an endpoint with its deployments, ending their processes", async () => {
+    const onlineDir = path.join(fixture!.stateDir, "online");
+    assert.equal(processGroupsWorkingUnder(onlineDir).length, 3, "green's, the token endpoint's and the Kubernetes endpoint's");
+    const report = await step("deleteEndpoint");
+    assert.equal(report.refusals.gone?.statusCode, 404);
+    assert.equal(processGroupsWorkingUnder(onlineDir).length, 2);
+  });
+
   it("leaves no violation and no request strict mode could not match (scoring is not counted)", () => {
     assert.deepEqual(fixture!.localAzure.violations(), []);
     assert.equal(fixture!.localAzure.validationCounts().unmatched, 0);
@@ -240,7 +249,7 @@ describe("local Azure: online deployments that serve", function () {
   it("ends every deployment's process with the local Azure, and serves again after a restart", async () => {
     const onlineDir = path.join(fixture!.stateDir, "online");
     const groups = processGroupsWorkingUnder(onlineDir);
-    assert.equal(groups.length, 3, `green, the token endpoint's and the Kubernetes endpoint's: ${JSON.stringify(groups)}`);
+    assert.equal(groups.length, 2, `green's and the token endpoint's: ${JSON.stringify(groups)}`);
     await stopFixture(fixture, false);
     for (const group of groups) assert.deepEqual(groupMembers(group), [], `process group ${group} is gone`);
     assert.deepEqual(processGroupsWorkingUnder(onlineDir), []);

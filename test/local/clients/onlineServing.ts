@@ -134,7 +134,17 @@ const steps: Record<string, (target: OnlineWorkspace) => Promise<ServingStepRepo
       { tags: { scaled: "yes" }, sku: { capacity: 2 } },
       lro,
     );
-    return { states: { green: patched.properties.provisioningState }, capacity: patched.sku?.capacity, tags: patched.tags, logs: {}, refusals: {} };
+    const skus: string[] = [];
+    for await (const sku of target.ml.onlineDeployments.listSkus(target.group, target.workspace, "ep-serve", "green"))
+      skus.push(`${sku.sku?.name}:${sku.capacity?.scaleType}`);
+    return {
+      states: { green: patched.properties.provisioningState },
+      capacity: patched.sku?.capacity,
+      tags: patched.tags,
+      logs: {},
+      refusals: {},
+      deployments: skus,
+    };
   },
 
   /** The token endpoint switched to Entra ID tokens (AADToken), and such a token for Azure ML. */
@@ -226,6 +236,13 @@ const steps: Record<string, (target: OnlineWorkspace) => Promise<ServingStepRepo
       logs: {},
       refusals: {},
     };
+  },
+
+  /** The Kubernetes endpoint deleted with its deployment, which had all its traffic. */
+  deleteEndpoint: async (target) => {
+    await target.ml.onlineEndpoints.beginDeleteAndWait(target.group, target.workspace, "ep-k8s", lro);
+    const gone = await refusal(() => target.ml.onlineDeployments.get(target.group, target.workspace, "ep-k8s", "echo"));
+    return { states: {}, logs: {}, refusals: { gone } };
   },
 
   /** After a restart: where the endpoint now answers, and its deployments' states. */

@@ -108,10 +108,11 @@ export function onlineDeploymentRoutes(services: ArmServices): ArmRoute[] {
     },
   });
   defineDeletion(services, deletion, {
-    // Azure drops a deleted deployment from its endpoint's traffic.
-    beforeDelete: (deployment) => {
+    // The operation ends once the deployment's process has; Azure drops it from its endpoint's traffic.
+    beforeDelete: async (deployment) => {
+      await serving.forget(deployment.id);
       const endpoint = store.get(deployment.id.slice(0, deployment.id.toLowerCase().lastIndexOf("/deployments/")));
-      if (!endpoint) return Promise.resolve();
+      if (!endpoint) return;
       const name = textOf(deployment.body.name).toLowerCase();
       const without = (traffic: JsonObject): JsonObject => Object.fromEntries(Object.entries(traffic).filter(([key]) => key.toLowerCase() !== name));
       const properties = propertiesOf(endpoint.body);
@@ -120,7 +121,6 @@ export function onlineDeploymentRoutes(services: ArmServices): ArmRoute[] {
         body: { ...endpoint.body, properties: { ...properties, traffic: without(trafficOf(properties.traffic)) } },
         secrets: { ...endpoint.secrets, activeTraffic: without(trafficOf(endpoint.secrets.activeTraffic)) },
       });
-      return Promise.resolve();
     },
   });
 

@@ -108,7 +108,13 @@ export function onlineEndpointRoutes(services: ArmServices): ArmRoute[] {
       store.put({ ...endpoint, secrets });
     },
   });
-  defineDeletion(services, deletion);
+  // The operation ends once the processes of the endpoint's deployments have.
+  defineDeletion(services, deletion, {
+    beforeDelete: async (endpoint) => {
+      const deployments = store.under(endpoint.id).filter((resource) => resource.type === onlineDeploymentType);
+      await Promise.all(deployments.map((deployment) => services.serving.forget(deployment.id)));
+    },
+  });
 
   const find = (context: ArmRequestContext): StoredResource => {
     requireWorkspace(store, context);
