@@ -209,6 +209,17 @@ describe("local Azure: online deployments that serve", function () {
     assert.equal(withOldToken.status, 401);
   });
 
+  it("keeps the serving process of a deployment whose update fails", async () => {
+    const report = await step("badUpdate");
+    assert.match(report.refusals.update?.message ?? "", /ResourceNotReady/);
+    assert.equal(report.states.echo, "Failed");
+    const uri = deployed.scoringUri?.replace("/ep-serve/", "/ep-token/") ?? "";
+    const entra = await step("aadToken");
+    const response = await score(uri, { body: JSON.stringify({ still: "serving" }), credential: entra.token });
+    assert.equal(response.status, 200, response.text);
+    assert.equal((response.json as { label: string }).label, "token");
+  });
+
   it("serves a Kubernetes endpoint, which answers 502 when run() raises", async () => {
     const report = await step("kubernetes");
     assert.equal(report.states.echo, "Succeeded");

@@ -162,6 +162,21 @@ const steps: Record<string, (target: OnlineWorkspace) => Promise<ServingStepRepo
     return { states: { endpoint: updated.properties.provisioningState }, token: token?.token, logs: {}, refusals: {} };
   },
 
+  /** An Entra token for Azure ML, as a client of an AADToken endpoint gets one. */
+  aadToken: async (target) => {
+    const token = await target.credential.getToken("https://ml.azure.com/.default");
+    return { states: {}, token: token?.token, logs: {}, refusals: {} };
+  },
+
+  /** The token endpoint's deployment updated to a scoring script whose init() raises: the update fails. */
+  badUpdate: async (target) => {
+    const codeId = await registerCode(target, "broken-init", path.join(onlineFixtures, "broken-init"));
+    const body = managedDeployment(target, codeId, "score.py", { environmentVariables: { DEPLOYMENT_LABEL: "token" } });
+    const update = await refusal(() => deploy(target, "ep-token", "echo", body));
+    const fetched = await target.ml.onlineDeployments.get(target.group, target.workspace, "ep-token", "echo");
+    return { states: { echo: fetched.properties.provisioningState }, logs: {}, refusals: { update } };
+  },
+
   /** Traffic Azure refuses, a deployment with live traffic that cannot go, then green takes all and blue goes. */
   traffic: async (target) => {
     const { ml, group, workspace } = target;
