@@ -93,9 +93,14 @@ describe("local Azure: online deployments that serve", function () {
     predictions.forEach((value, index) => assert.ok(Math.abs(value - expected[index]) < 1e-9, `${value} vs ${expected[index]}`));
     assert.equal(response.headers["azureml-model-deployment"], "blue");
     assert.equal(response.headers["x-request-id"], requestId);
-    const secondary = await score(deployed.scoringUri ?? "", { body: sampleRequest, credential: deployed.keys?.secondaryKey });
+    const secondary = await score(deployed.scoringUri ?? "", {
+      body: sampleRequest,
+      credential: deployed.keys?.secondaryKey,
+      headers: { "x-ms-client-request-id": "run 42/attempt#1_a-b" },
+    });
     assert.equal(secondary.status, 200, "the secondary key works too");
     assert.match(secondary.headers["x-request-id"] ?? "", guid, "a request id is made when none is sent");
+    assert.equal(secondary.headers["x-ms-client-request-id"], "run42attempt1_a-b", "letters, digits, - and _ only");
   });
 
   it("refuses a wrong or missing key with 401", async () => {
@@ -120,6 +125,13 @@ describe("local Azure: online deployments that serve", function () {
     assert.equal(green.status, 200, green.text);
     assert.deepEqual(green.json, { label: "green", echo: { hello: "green" }, model_files: null });
     assert.equal(green.headers["azureml-model-deployment"], "green");
+    const byGet = await score(`${deployed.scoringUri ?? ""}?city=Lyon&n=3`, {
+      method: "GET",
+      credential: key(),
+      headers: { "azureml-model-deployment": "green" },
+    });
+    assert.equal(byGet.status, 200, byGet.text);
+    assert.deepEqual((byGet.json as { echo: unknown }).echo, { city: "Lyon", n: "3" }, "a GET passes the query string as a JSON object");
     const unknown = await score(deployed.scoringUri ?? "", { body: "{}", credential: key(), headers: { "azureml-model-deployment": "red" } });
     assert.equal(unknown.status, 404);
   });

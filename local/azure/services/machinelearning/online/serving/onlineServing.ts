@@ -184,6 +184,7 @@ export class OnlineServing {
         entry.keepRunning = true;
         instance.readyAt = Date.now();
         if (previous) await this.retire(previous);
+        this.removeOtherRevisions(entry.deploymentId, revision);
         return outcome;
       }
       if (entry.pending === instance) entry.pending = undefined;
@@ -276,6 +277,14 @@ export class OnlineServing {
     }
     log("info", `serving ${deployment.id} revision ${instance.revision} at ${instance.url}`);
     return { kind: "ready" };
+  }
+
+  /** The folders of older (or failed) revisions, once a newer one serves: the state folder does not grow with updates. */
+  private removeOtherRevisions(deploymentId: string, revision: number): void {
+    const folder = this.deploymentDir(deploymentId);
+    for (const name of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+      if (/^r\d+$/.test(name) && name !== `r${revision}`) fs.rmSync(path.join(folder, name), { recursive: true, force: true });
+    }
   }
 
   /** A serving process ended without being asked to: note it and restart the deployment. */
