@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { get } from "node:http";
 import * as path from "node:path";
 import { Logger } from "../../../../logging";
-import { isJsonObject, JsonObject, textOf } from "../../../../state/json";
+import { isJsonObject, textOf } from "../../../../state/json";
 import { ResourceStore, StoredResource } from "../../../../state/resourceStore";
 import { StorageBackend } from "../../../../storage/storageBackend";
 import { repositoryRoot } from "../../../../paths";
@@ -352,19 +352,4 @@ export class OnlineServing {
     await Promise.all([...entries.map((entry) => entry.pending?.outcome), ...this.forgetting]);
     await Promise.all(entries.flatMap((entry) => [entry.current, entry.pending]).map((instance) => (instance ? this.retire(instance) : Promise.resolve())));
   }
-
-  /** Deployment name → the process group of its serving process: for tests that check nothing outlives the local Azure. */
-  processGroups(): Record<string, number> {
-    const groups: Record<string, number> = {};
-    for (const entry of this.entries.values()) {
-      const pid = entry.current?.process?.pid;
-      if (pid !== undefined) groups[entry.deploymentId] = pid;
-    }
-    return groups;
-  }
-}
-
-/** The deployment body's JSON object of properties, for callers that only hold the resource. */
-export function deploymentProperties(deployment: StoredResource): JsonObject {
-  return isJsonObject(deployment.body.properties) ? deployment.body.properties : {};
 }
