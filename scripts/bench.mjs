@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { coldStart } from "./bench/cold-start.mjs";
 import { localAzure } from "./bench/local-azure.mjs";
 import { packageSize } from "./bench/package-size.mjs";
+import { pipelineRunner } from "./bench/pipeline-runner.mjs";
 import { trainJobs } from "./bench/train-jobs.mjs";
 
 const SECTIONS = [
@@ -19,6 +20,7 @@ const SECTIONS = [
   { title: "Package", run: packageSize },
   { title: "Local Azure and AzureMLWorkspace on it", run: localAzure },
   { title: "AzureMLTrain on the local Azure: code upload, log latency, calls while waiting", run: trainJobs },
+  { title: "The pipeline runner's overhead per step", run: pipelineRunner },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -49,11 +49,9 @@ import("./index.mjs").catch((error) => {
 });
 `;
 
-async function bundleTask(name) {
-  const outDir = join(outRoot, name);
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-  await build({
+/** esbuild's options for one task (exported so that a test can ask esbuild which files the bundle reads). */
+export function bundleOptions(name, outDir) {
+  return {
     entryPoints: { index: join(tasksDir, name, "src", "index.ts") },
     outdir: outDir,
     outExtension: { ".js": ".mjs" },
@@ -67,7 +65,18 @@ async function bundleTask(name) {
     legalComments: "none",
     logLevel: "warning",
     banner: { js: esmBanner },
-  });
+    // debug (under the Azure SDKs) tries require("supports-color") and does without it. Left to
+    // esbuild, the bundle would take it from node_modules when a dev tool happens to have
+    // installed it there, so the bundle would depend on dev dependencies.
+    external: ["supports-color"],
+  };
+}
+
+async function bundleTask(name) {
+  const outDir = join(outRoot, name);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  await build(bundleOptions(name, outDir));
   writeFileSync(join(outDir, "index.js"), handlerEntry);
   copyFileSync(join(tasksDir, name, "task.json"), join(outDir, "task.json"));
   if (existsSync(join(tasksDir, name, "icon.png"))) {

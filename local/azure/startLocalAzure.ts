@@ -31,6 +31,8 @@ import { runHistoryRoutes } from "./services/machinelearning/dataplane/runHistor
 import { runFileRoute } from "./services/machinelearning/dataplane/runFiles";
 import { InMemoryRunStore } from "./services/machinelearning/dataplane/runStore";
 import { MachineLearningJobs } from "./services/machinelearning/jobs/machineLearningJobs";
+import { OnlineServing } from "./services/machinelearning/online/serving/onlineServing";
+import { createScoringRoute } from "./services/machinelearning/online/scoring/scoringRoute";
 import { FileUrlSigner } from "./services/machinelearning/dataplane/signedUrls";
 import { buildConnection, servicePrincipalConnection } from "./connection/buildConnection";
 import { LocalAzureConnection, ServicePrincipalConnection } from "./connection/connectionInfo";
@@ -167,7 +169,8 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
   const runs = new InMemoryRunStore();
   const jobs = new MachineLearningJobs({ store, storage: azurite, runs, workDir: join(stateDir, "jobs"), python: settings.python, log });
   jobs.recover();
-  const services: ArmServices = { store, operations, directory, storage: azurite, jobs, baseUrl, log };
+  const serving = new OnlineServing({ store, storage: azurite, workDir: join(stateDir, "online"), python: settings.python, log });
+  const services: ArmServices = { store, operations, directory, storage: azurite, jobs, serving, baseUrl, log };
   const arm = new ArmPipeline({
     routes: [...allResourceProviderRoutes(services), ...operations.routes()],
     tokens,
@@ -213,10 +216,13 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
       arm,
       dataPlane,
       identity: createIdentityChain({ identity, faults, requestLog, log }),
+      inference: createScoringRoute({ store, serving, tokens, directory, requestLog, log }),
       admin: { token: adminToken, faults, validator, requestLog, directory },
     }),
   );
   operations.resume();
+  // Deployments that were serving serve again; those still being created finish with their operation.
+  serving.recover();
 
   const connection = buildConnection({
     baseUrl,
@@ -240,9 +246,12 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
     stop: () => {
       stopping ??= (async () => {
         await httpsServer.close();
-        // No job's process outlives the local Azure; the jobs it ends this way end Failed.
-        await jobs.stopAll();
-        await operations.stop();
+        // No job's or deployment's process outlives the local Azure; the jobs it ends this way
+        // end Failed, while deployments keep their state and serve again after the next start.
+        // Operations stop first, so that one waiting for a deployment stays in progress.
+        const operationsStopped = operations.stop();
+        await Promise.all([jobs.stopAll(), serving.stopAll()]);
+        await operationsStopped;
         await azurite.stop();
         log("info", "local Azure stopped");
       })();

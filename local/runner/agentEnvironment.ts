@@ -79,3 +79,19 @@ export function hostEnvironment(source: NodeJS.ProcessEnv = process.env): Record
   }
   return environment;
 }
+
+/** Names an agent or a pipeline sets, which a script must get from the job, not from the caller. */
+const agentNames = /^(AGENT|SYSTEM|BUILD|RELEASE|PIPELINE|ENDPOINT|INPUT|SECRET|SECUREFILE|TF_BUILD|ENVIRONMENT_|STRATEGY_|COMMON_)/i;
+
+/**
+ * The environment a self-hosted agent starts a script with before it adds the job's variables:
+ * the machine's own (tools, virtual environments, PATH), without anything an agent or a pipeline
+ * would set, so that the caller's shell cannot pose as the job.
+ */
+export function scriptHostEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value !== undefined && !agentNames.test(name)) environment[name] = value;
+  }
+  return environment;
+}

@@ -9,7 +9,8 @@ export interface LoggingCommand {
   data: string;
 }
 
-const commandLine = /^##vso\[([\w.]+)((?:\s+[^\]]*)?)\](.*)$/;
+// The agent finds a command anywhere in a line (a shell's `set -x` echo runs it too).
+const commandLine = /##vso\[([\w.]+)((?:\s+[^\]]*)?)\](.*)$/;
 
 // The escapes azure-pipelines-task-lib applies to property values and data.
 const escapes: Array<[string, string]> = [

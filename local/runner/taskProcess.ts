@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentEndpoint, endpointEnvironment, hostEnvironment, inputEnvironmentName, variableEnvironmentName } from "./agentEnvironment";
-import { parseLoggingCommand } from "./loggingCommands";
+import { LoggingCommand, parseLoggingCommand } from "./loggingCommands";
 
 /** One task step as the agent runs it: a node process, its inputs and connections in the environment. */
 export interface TaskStep {
@@ -34,6 +34,8 @@ export interface TaskStepResult {
   errors: string[];
   warnings: string[];
   summaries: string[];
+  /** Every logging command the task wrote, in order, unmasked (for the runner to apply). */
+  commands: LoggingCommand[];
   /** The whole output, secrets masked. */
   log: string;
 }
@@ -87,7 +89,7 @@ export async function runTaskStep(step: TaskStep): Promise<TaskStepResult> {
   const workingDirectory = env.SYSTEM_DEFAULTWORKINGDIRECTORY ?? process.cwd();
   if (!fs.existsSync(workingDirectory)) throw new Error(`System.DefaultWorkingDirectory '${workingDirectory}' does not exist.`);
   const secrets = [...Object.values(step.secretVariables ?? {})];
-  const result: TaskStepResult = { exitCode: null, outputs: {}, variables: {}, secrets, errors: [], warnings: [], summaries: [], log: "" };
+  const result: TaskStepResult = { exitCode: null, outputs: {}, variables: {}, secrets, errors: [], warnings: [], summaries: [], commands: [], log: "" };
 
   return await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(step.taskDirectory, target)], {
@@ -101,6 +103,7 @@ export async function runTaskStep(step: TaskStep): Promise<TaskStepResult> {
 
     const readLine = (line: string) => {
       const command = parseLoggingCommand(line);
+      if (command) result.commands.push(command);
       if (command?.name === "task.setsecret" && command.data) secrets.push(command.data);
       if (command?.name === "task.setvariable" && command.properties.variable) {
         const name = command.properties.variable;

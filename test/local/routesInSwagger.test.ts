@@ -11,6 +11,7 @@ import { ResourceStore } from "../../local/azure/state/resourceStore";
 import { StorageBackend } from "../../local/azure/storage/storageBackend";
 import { SwaggerValidator } from "../../local/azure/validation/swaggerValidator";
 import { InMemoryRunStore } from "../../local/azure/services/machinelearning/dataplane/runStore";
+import { OnlineServing } from "../../local/azure/services/machinelearning/online/serving/onlineServing";
 import { MachineLearningJobs } from "../../local/azure/services/machinelearning/jobs/machineLearningJobs";
 
 const quiet = () => undefined;
@@ -62,6 +63,7 @@ describe("local Azure: every ARM route is in a pinned swagger", function () {
       directory: Directory.openOrCreate(stateDir, undefined),
       storage: noStorage,
       jobs,
+      serving: new OnlineServing({ store, storage: noStorage, workDir: join(stateDir, "online"), log: quiet }),
       baseUrl: "https://localhost:1",
       log: quiet,
     };

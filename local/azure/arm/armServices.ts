@@ -4,6 +4,7 @@ import { ResourceStore } from "../state/resourceStore";
 import { OperationScheduler } from "./longRunningOperations";
 import { StorageBackend } from "../storage/storageBackend";
 import { MachineLearningJobs } from "../services/machinelearning/jobs/machineLearningJobs";
+import { OnlineServing } from "../services/machinelearning/online/serving/onlineServing";
 
 /** What every resource provider gets: the state, the clock of long-running operations, and the storage behind it. */
 export interface ArmServices {
@@ -13,6 +14,8 @@ export interface ArmServices {
   readonly storage: StorageBackend;
   /** Azure ML's command jobs, run on this machine. */
   readonly jobs: MachineLearningJobs;
+  /** Azure ML's online deployments, served by processes on this machine. */
+  readonly serving: OnlineServing;
   readonly baseUrl: string;
   readonly log: Logger;
 }

@@ -117,12 +117,19 @@ export class OperationScheduler {
         operation.status = "Succeeded";
       }
     } catch (error) {
-      this.log(
-        "error",
-        `operation ${operation.id} on ${operation.resourceId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      if (error instanceof ArmError) this.log("warn", `operation ${operation.id} on ${operation.resourceId} failed: ${error.code}: ${error.message}`);
+      else
+        this.log(
+          "error",
+          `operation ${operation.id} on ${operation.resourceId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       operation.status = "Failed";
-      operation.error = { code: "InternalServerError", message: error instanceof Error ? error.message : String(error) };
+      // A step that refuses with the service's own error (a deployment whose container never
+      // became ready) reports it as is; anything else is the emulator's fault.
+      operation.error = {
+        code: error instanceof ArmError ? error.code : "InternalServerError",
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
     operation.endTime = new Date().toISOString();
     // Stopped mid-way: leave the operation running in the state, so the next start finishes it

@@ -11,6 +11,8 @@ import { computeRoutes } from "../services/machinelearning/arm/computes";
 import { datastoreRoutes } from "../services/machinelearning/arm/datastores";
 import { machineLearningAssetRoutes } from "../services/machinelearning/arm/machineLearningAssets";
 import { jobRoutes } from "../services/machinelearning/jobs/jobRoutes";
+import { onlineEndpointRoutes } from "../services/machinelearning/online/endpointRoutes";
+import { onlineDeploymentRoutes } from "../services/machinelearning/online/deploymentRoutes";
 
 /** Every resource provider this local ARM hosts, at the api-versions the tasks pin. */
 export function allResourceProviderRoutes(services: ArmServices): ArmRoute[] {
@@ -26,5 +28,7 @@ export function allResourceProviderRoutes(services: ArmServices): ArmRoute[] {
     ...datastoreRoutes(services),
     ...machineLearningAssetRoutes(services),
     ...jobRoutes(services),
+    ...onlineEndpointRoutes(services),
+    ...onlineDeploymentRoutes(services),
   ];
 }

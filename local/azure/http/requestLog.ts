@@ -1,6 +1,6 @@
 export interface RequestLogEntry {
   time: string;
-  target: "arm" | "identity" | "azureml" | "admin" | "other";
+  target: "arm" | "identity" | "azureml" | "admin" | "inference" | "other";
   method: string;
   path: string;
   operationId?: string;

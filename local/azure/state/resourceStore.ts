@@ -52,6 +52,7 @@ const keptFinishedOperations = 2000;
 export class ResourceStore {
   private readonly resources = new Map<string, StoredResource>();
   private readonly operations = new Map<string, OperationRecord>();
+  private readonly deletionListeners: ((deleted: StoredResource[]) => void)[] = [];
   private readonly path: string;
 
   constructor(stateDir: string) {
@@ -83,10 +84,24 @@ export class ResourceStore {
 
   delete(id: string): void {
     const prefix = id.toLowerCase() + "/";
-    for (const key of [...this.resources.keys()]) {
-      if (key === id.toLowerCase() || key.startsWith(prefix)) this.resources.delete(key);
+    const deleted: StoredResource[] = [];
+    for (const [key, resource] of [...this.resources.entries()]) {
+      if (key === id.toLowerCase() || key.startsWith(prefix)) {
+        this.resources.delete(key);
+        deleted.push(resource);
+      }
     }
     this.save();
+    for (const listener of this.deletionListeners) listener(deleted.map(cloneResource));
+  }
+
+  /**
+   * Called with every resource a delete removed (the resource and all under it): services that
+   * keep something running for a resource (a deployment's process) end it however it went,
+   * directly or with its workspace or resource group.
+   */
+  onDeleted(listener: (deleted: StoredResource[]) => void): void {
+    this.deletionListeners.push(listener);
   }
 
   list(predicate: (resource: StoredResource) => boolean): StoredResource[] {

@@ -19,6 +19,9 @@ export async function runRegisterTask(): Promise<void> {
   const settings = readRegisterSettings();
   const { workspace, modelName } = settings;
   logSection(logSafe(`Azure ML model '${modelName.value}' in workspace '${workspace.name}', resource group '${workspace.resourceGroup}'`));
+  if (settings.ignoredGoal) {
+    console.log(logSafe(`No gate: input 'metric' is empty, so ${settings.ignoredGoal.source} ('${settings.ignoredGoal.value.trim()}') is ignored.`));
+  }
 
   // The Azure SDKs are imported only now: a run that stops at bad input never loads them.
   const { createAzureSession } = await import("../../common/src/azure/azureSession");

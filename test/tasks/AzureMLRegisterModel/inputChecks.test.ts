@@ -64,8 +64,8 @@ const badInputs: BadInput[] = [
   },
   {
     title: "a gate input without a metric",
-    scenario: () => ({ inputs: { ...job, goal: "maximize" } }),
-    message: /^Input 'goal' is set, but no metric is given to gate on/,
+    scenario: () => ({ inputs: { ...job, goal: "maximize", championTag: "champion" } }),
+    message: /^Input 'championTag' is set, but no metric is given to gate on/,
   },
   { title: "a metric without a goal", scenario: () => ({ inputs: { ...job, metric: "rmse" } }), message: /^A gate on input 'metric' needs a goal/ },
   {

@@ -72,6 +72,17 @@ describe("AzureMLRegisterModel task (MockTestRunner, in-memory Azure ML)", funct
       assert.equal(bed.models().models.other["1"].modelType, "custom_model");
     });
 
+    it("registers without a gate when the classic editor filled in 'goal' by itself and 'metric' is empty, and says so", async () => {
+      // A job with no metrics file: a gate would fail to read it, so a success proves no gate ran.
+      bed.addJob("train-1", { outputs: { model: { type: "custom_model" } } });
+      const runner = await bed.run({ inputs: { jobName: "train-1", modelName: "churn", goal: "maximize", metric: "" } });
+      assertSucceeded(runner);
+      assert.equal(outputVariable(runner, "modelRegistered"), "true");
+      assert.deepEqual(bed.models().models.churn["1"].tags, {}, "no metric recorded");
+      assert.ok(runner.stdout.includes("No gate: input 'metric' is empty, so input 'goal' ('maximize') is ignored."), runner.stdout);
+      assert.doesNotMatch(bed.summaries()[0], /#### Gate/);
+    });
+
     it("takes the job's ./outputs from its artifact store when it declares no output", async () => {
       bed.addJob("train-1");
       const runner = await bed.run({ inputs: { jobName: "train-1", modelName: "churn", pathInOutput: "outputs/model" } });

@@ -9,7 +9,7 @@ import { listZip, ZipEntry } from "./zip";
 // The bundle: index.js (the handler's target) loads index.mjs, which loads its chunks on demand.
 const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs)$/;
 const REQUIRED_TASK_FILES = ["icon.png", "index.js", "index.mjs", "task.json"];
-const PACKAGE_FILES = ["[Content_Types].xml", "extension.vsixmanifest", "extension.vsomanifest", "overview.md"];
+const PACKAGE_FILES = ["[Content_Types].xml", "extension.vsixmanifest", "extension.vsomanifest", "overview.md", "LICENSE"];
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
 
 function runNode(script: string, ...args: string[]): { status: number | null; output: string } {

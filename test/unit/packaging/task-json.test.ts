@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv-draft-04";
 import { projectRoot, readTaskJson, taskFolders } from "./project";
+import { README_URL, readmeAnchors } from "./readmeAnchors";
+import { parseVisibleRule } from "./visibleRule";
 
 // The task.json schema of azure-pipelines-task-lib (draft-04), kept verbatim in the repository (reference/SOURCES.md).
 const schemaPath = join(projectRoot, "reference", "schemas", "tasks.schema.json");
@@ -10,9 +12,9 @@ const schemaPath = join(projectRoot, "reference", "schemas", "tasks.schema.json"
 const validateTaskJson = new Ajv({ strict: false, unicodeRegExp: false, allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, "utf8")));
 
 const REQUIRED_HANDLERS = ["Node20_1", "Node24"];
-// Inputs whose value has a format to learn, or that a run cannot do without, must explain themselves.
-// visibleRule is `input op value` clauses joined by && or ||.
-const ruleInputs = (rule: string) => rule.split(/&&|\|\|/).map((clause) => clause.trim().split(/\s|=|!|<|>/)[0]);
+const anchors = readmeAnchors();
+/** `$(name)` references in a text (task inputs in a binding's URL or parameters, in instanceNameFormat). */
+const references = (text: string) => [...text.matchAll(/\$\(([^)]+)\)/g)].map((match) => match[1]);
 
 describe("task.json of every task", () => {
   const tasks = taskFolders();
@@ -90,11 +92,55 @@ describe("task.json of every task", () => {
       });
 
       it("refers only to its own inputs in visibleRule and instanceNameFormat", () => {
-        const ruleRefs = inputs.flatMap((input) => (input.visibleRule ? ruleInputs(input.visibleRule) : []));
-        const formatRefs = [...taskJson.instanceNameFormat.matchAll(/\$\(([^)]+)\)/g)].map((match) => match[1]);
+        const ruleRefs = inputs.flatMap((input) => (input.visibleRule ? parseVisibleRule(input.visibleRule).map((clause) => clause.input) : []));
         assert.deepEqual(
-          [...ruleRefs, ...formatRefs].filter((name) => !inputNames.includes(name)),
+          [...ruleRefs, ...references(taskJson.instanceNameFormat)].filter((name) => !inputNames.includes(name)),
           [],
+        );
+      });
+
+      it("compares in visibleRule only with values the input can take (a pick list's options, true or false)", () => {
+        const byName = new Map(inputs.map((input) => [input.name, input]));
+        for (const input of inputs.filter((candidate) => candidate.visibleRule)) {
+          for (const clause of parseVisibleRule(input.visibleRule ?? "")) {
+            const target = byName.get(clause.input);
+            const allowed = target?.type === "boolean" ? ["true", "false"] : target?.type === "pickList" ? Object.keys(target.options ?? {}) : undefined;
+            if (allowed && clause.value !== "") assert.ok(allowed.includes(clause.value), `${input.name}: '${clause.value}' is not a value of ${clause.input}`);
+          }
+        }
+      });
+
+      it("ends every input's help with a link to its section of the README, and the section exists", () => {
+        for (const input of inputs) {
+          const link = /\[[^\]]+\]\(([^)\s]+)\)$/.exec(input.helpMarkDown?.trim() ?? "");
+          assert.ok(link, `${input.name}: its help ends with no link`);
+          const [page, anchor] = link[1].split("#");
+          assert.equal(page, README_URL, `${input.name}: the link goes to the README`);
+          assert.ok(anchors.includes(anchor), `${input.name}: README.md has no heading whose anchor is '#${anchor}'`);
+        }
+      });
+
+      it("binds lists only to editable pick lists, through its AzureRM connection, on inputs it has", () => {
+        const connection = inputs.find((input) => input.type === "connectedService:AzureRM")?.name;
+        for (const binding of taskJson.dataSourceBindings ?? []) {
+          const target = inputs.find((input) => input.name === binding.target);
+          assert.ok(target, `binding for '${binding.target}', which is no input`);
+          assert.equal(target.type, "pickList", `${binding.target} is a pick list`);
+          // Editable: a typed value or a $(variable) still works where the list cannot be read.
+          assert.equal(target.properties?.EditableOptions, "True", `${binding.target} takes a typed value`);
+          assert.equal(binding.endpointId, `$(${connection})`, `${binding.target}: the task's AzureRM connection`);
+          const texts = [binding.endpointUrl ?? "", ...Object.values(binding.parameters ?? {})];
+          assert.deepEqual(
+            texts.flatMap(references).filter((name) => !inputNames.includes(name)),
+            [],
+            `${binding.target}: references to inputs it does not have`,
+          );
+        }
+        const targets = (taskJson.dataSourceBindings ?? []).map((binding) => binding.target);
+        assert.deepEqual(
+          targets.filter((target, i) => targets.indexOf(target) !== i),
+          [],
+          "one binding per input",
         );
       });
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { InputError } from "../../../tasks/common/src/errors/inputError";
-import { GateInputs, readGateSettings } from "../../../tasks/AzureMLRegisterModel/src/gate/gateSettings";
+import { GateInputs, goalWithoutMetric, readGateSettings } from "../../../tasks/AzureMLRegisterModel/src/gate/gateSettings";
 
 const input = (name: string, value: string) => ({ value, source: `input '${name}'` });
 const gateOn = (extra: GateInputs = {}): GateInputs => ({ metric: input("metric", "rmse"), goal: input("goal", "minimize"), ...extra });
@@ -63,9 +63,21 @@ describe("gate settings", () => {
     });
   });
 
-  it("refuse gate inputs given without a metric", () => {
-    assert.equal(refusal({ goal: input("goal", "maximize") }), "Input 'goal' is set, but no metric is given to gate on: set input 'metric' too, or remove it.");
-    assert.match(refusal({ championTag: input("championTag", "x") }), /^Input 'championTag' is set/);
+  it("refuse gate inputs given without a metric, the goal aside", () => {
+    assert.equal(
+      refusal({ metricsFile: input("metricsFile", "outputs/m.json") }),
+      "Input 'metricsFile' is set, but no metric is given to gate on: set input 'metric' too, or remove it.",
+    );
+    assert.match(refusal({ goal: input("goal", "maximize"), championTag: input("championTag", "x") }), /^Input 'championTag' is set/);
+    assert.match(refusal({ minImprovement: input("minImprovement", "0.1") }), /^Input 'minImprovement' is set/);
+  });
+
+  it("ignore a goal given without a metric: the classic editor may fill the pick list in by itself", () => {
+    const goalOnly = { metric: input("metric", ""), goal: input("goal", "maximize") };
+    assert.equal(readGateSettings(goalOnly), undefined);
+    assert.deepEqual(goalWithoutMetric(goalOnly), input("goal", "maximize"));
+    assert.equal(goalWithoutMetric(gateOn()), undefined);
+    assert.equal(goalWithoutMetric({}), undefined);
   });
 
   it("refuse a gate without a goal, or with an unknown one", () => {

@@ -101,13 +101,16 @@ export function parseMinImprovement(input: SourcedValue): number {
 }
 
 /**
- * The gate, or undefined when no metric is given. A gate input given without a metric is an
- * error rather than ignored: the user meant a gate and would otherwise register unchecked.
+ * The gate, or undefined when no metric is given. A metrics file, champion tag or minimum
+ * improvement given without a metric is an error rather than ignored: the user meant a gate and
+ * would otherwise register unchecked. A goal alone is not: the classic editor shows `goal` as a
+ * pick list and may fill it in by itself while `metric` stays empty, and a goal cannot make a
+ * gate of its own, so it is ignored (see {@link goalWithoutMetric}).
  */
 export function readGateSettings(inputs: GateInputs): GateSettings | undefined {
   const metricText = inputs.metric?.value.trim();
   if (!inputs.metric || !metricText) {
-    const stray = [inputs.goal, inputs.metricsFile, inputs.championTag, inputs.minImprovement].find((input) => input?.value.trim());
+    const stray = [inputs.metricsFile, inputs.championTag, inputs.minImprovement].find((input) => input?.value.trim());
     if (stray)
       throw inputError(`${capitalized(stray.source)} is set, but no metric is given to gate on: set input '${gateInputNames.metric}' too, or remove it.`);
     return undefined;
@@ -125,4 +128,9 @@ export function readGateSettings(inputs: GateInputs): GateSettings | undefined {
   const championTag = inputs.championTag?.value.trim() ? parseChampionTag(inputs.championTag) : undefined;
   const minImprovement = inputs.minImprovement?.value.trim() ? parseMinImprovement(inputs.minImprovement) : 0;
   return { metric, goal, metricsFile, ...(championTag ? { championTag } : {}), minImprovement };
+}
+
+/** The goal given while no metric is, which {@link readGateSettings} ignores; undefined otherwise. */
+export function goalWithoutMetric(inputs: GateInputs): SourcedValue | undefined {
+  return !inputs.metric?.value.trim() && inputs.goal?.value.trim() ? inputs.goal : undefined;
 }

@@ -11,7 +11,7 @@ import { firstValue, type SourcedValue } from "../../../common/src/settings/sour
 import { parseTags } from "../../../common/src/settings/tags";
 import { readConnection, readEnvironment, resolveWorkspace } from "../../../common/src/settings/workspaceTarget";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
-import { type GateInputs, type GateSettings, readGateSettings } from "../gate/gateSettings";
+import { type GateInputs, type GateSettings, goalWithoutMetric, readGateSettings } from "../gate/gateSettings";
 import { checkPathInOutput, checkReferenceName } from "../source/jobOutputPath";
 import { capitalized } from "../../../common/src/text/sentence";
 import { lastJobNameVariable } from "../../../common/src/jobs/lastJobName";
@@ -58,6 +58,8 @@ export interface RegisterSettings {
   gate?: GateSettings;
   /** The job whose metrics file the gate reads (the source job); set whenever `gate` is. */
   gateJob?: SourcedValue;
+  /** A goal given without a metric (the classic editor may fill it in by itself): no gate, said in the log. */
+  ignoredGoal?: SourcedValue;
 }
 
 /** Model names as Azure ML takes them (the same rule as a model file's `name`). */
@@ -193,8 +195,10 @@ export function readRegisterSettings(): RegisterSettings {
   const properties = { ...spec?.properties, ...parseTags(tl.getInput("properties", false), "properties") };
   const version = spec?.version ? { value: spec.version, source: `the 'version' of model file ${quoted(spec.file)}` } : undefined;
 
-  const gate = readGateSettings(gateInputs());
+  const gateGiven = gateInputs();
+  const gate = readGateSettings(gateGiven);
   const gateJob = gate ? gateJobOf(source, gate) : undefined;
+  const ignoredGoal = goalWithoutMetric(gateGiven);
   return {
     connection,
     environment,
@@ -207,5 +211,6 @@ export function readRegisterSettings(): RegisterSettings {
     tags,
     properties,
     ...(gate ? { gate, gateJob } : {}),
+    ...(ignoredGoal ? { ignoredGoal } : {}),
   };
 }

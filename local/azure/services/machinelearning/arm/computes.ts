@@ -4,14 +4,17 @@ import { ArmServices } from "../../../arm/armServices";
 import { isJsonObject, JsonObject, withoutKey, jsonText } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { newStoredResource, propertiesOf, requireBody, systemData, tagsOf, touch } from "../../../arm/resourceHelpers";
-import { defineDeletion } from "../../../arm/provisioning";
+import { defineDeletion, defineProvisioning } from "../../../arm/provisioning";
 import { isAmlComputeVmSize } from "./amlComputeSizes";
 import { computeType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "./workspaceIds";
 import { requireWorkspace as requireParentWorkspace, requireWorkspaceChild } from "./workspaceChildren";
 
 const computeTemplate = `${workspaceTemplate}/computes/{computeName}`;
 const creation = "mlComputes.create";
+const attachment = "mlComputes.attach";
 const deletion = "mlComputes.delete";
+/** Properties of an attached Kubernetes compute that only the extension's connection needs; never returned. */
+const kubernetesSecrets = ["relayConnectionString", "serviceBusConnectionString"];
 
 export function isValidComputeName(name: string): boolean {
   return /^[a-zA-Z][a-zA-Z0-9-]{0,14}[a-zA-Z0-9]$/.test(name);
@@ -90,11 +93,93 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       });
     },
   });
+  defineProvisioning(services, attachment);
   defineDeletion(services, deletion);
 
   const requireWorkspace = (context: ArmRequestContext): StoredResource => requireParentWorkspace(store, context);
   const find = (context: ArmRequestContext): StoredResource =>
     requireWorkspaceChild(store, context, computeId(context), `computes/${context.params.computeName}`);
+
+  /**
+   * Attaches an Arc-enabled or AKS cluster (`resourceId` names it; the cluster itself is not
+   * reached here) so that Kubernetes online endpoints can name it. The extension's connection
+   * strings are kept as secrets, never returned.
+   */
+  const attachKubernetes = (
+    context: ArmRequestContext,
+    workspace: StoredResource,
+    body: JsonObject,
+    requested: JsonObject,
+    existing: StoredResource | undefined,
+  ): ArmResult => {
+    const resourceId = typeof requested.resourceId === "string" ? requested.resourceId : "";
+    if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i.test(resourceId)) {
+      throw new ArmError(
+        400,
+        "BadArgument",
+        `resourceId '${resourceId}' is not the ARM id of a Kubernetes cluster (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Kubernetes/connectedClusters/<name> or …/Microsoft.ContainerService/managedClusters/<name>).`,
+      );
+    }
+    const given = isJsonObject(requested.properties) ? requested.properties : {};
+    const secrets: JsonObject = {};
+    const kubernetes: JsonObject = { namespace: "default" };
+    for (const [key, value] of Object.entries(given)) {
+      if (kubernetesSecrets.includes(key)) secrets[key] = value;
+      else kubernetes[key] = value;
+    }
+    const now = new Date().toISOString();
+    const id = computeId(context);
+    if (existing) {
+      operations.refuseWhileRunning(existing.id);
+      const current = propertiesOf(existing.body);
+      if (jsonText(current.resourceId).toLowerCase() !== resourceId.toLowerCase()) {
+        throw new ArmError(
+          400,
+          "BadArgument",
+          `The resourceId of compute '${context.params.computeName}' cannot change; detach it and attach the other cluster.`,
+        );
+      }
+      const updated = touch(existing, context);
+      updated.body = {
+        ...existing.body,
+        tags: tagsOf(body) ?? existing.body.tags ?? {},
+        properties: { ...current, description: requested.description ?? current.description ?? null, modifiedOn: now, properties: kubernetes },
+      };
+      updated.secrets = { ...existing.secrets, ...secrets };
+      store.put(updated);
+      return { status: 200, body: view(updated) };
+    }
+    const location = typeof body.location === "string" ? body.location : jsonText(workspace.body.location);
+    const properties: JsonObject = {
+      computeType: "Kubernetes",
+      computeLocation: location,
+      description: typeof requested.description === "string" ? requested.description : null,
+      resourceId,
+      provisioningState: "Creating",
+      createdOn: now,
+      modifiedOn: now,
+      isAttachedCompute: true,
+      disableLocalAuth: requested.disableLocalAuth === true,
+      properties: kubernetes,
+    };
+    const resourceBody: JsonObject = { id, name: context.params.computeName, type: computeType, location, tags: tagsOf(body) ?? {}, properties };
+    if (isJsonObject(body.identity)) resourceBody.identity = body.identity;
+    store.put(newStoredResource(context, id, computeType, resourceBody, secrets));
+    const operation = operations.start({
+      context,
+      resourceId: id,
+      kind: "create",
+      completion: attachment,
+      providerNamespace: "Microsoft.MachineLearningServices",
+      location,
+    });
+    const created = store.get(id);
+    return {
+      status: 201,
+      body: created ? view(created) : resourceBody,
+      headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
+    };
+  };
 
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
     const workspace = requireWorkspace(context);
@@ -116,8 +201,22 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     const body = requireBody(context);
     const requested = isJsonObject(body.properties) ? body.properties : {};
     const type = requested.computeType;
+    const id = computeId(context);
+    const existing = store.get(id);
+    if (existing && propertiesOf(existing.body).computeType !== type) {
+      throw new ArmError(
+        400,
+        "BadArgument",
+        `Compute '${name}' is of type '${jsonText(propertiesOf(existing.body).computeType)}' and cannot become '${jsonText(type)}'; delete it first.`,
+      );
+    }
+    if (type === "Kubernetes") return attachKubernetes(context, workspace, body, requested, existing);
     if (type !== "AmlCompute") {
-      throw new ArmError(400, "BadArgument", `Compute type '${jsonText(type)}' is not available in the local Azure: only AmlCompute clusters are.`);
+      throw new ArmError(
+        400,
+        "BadArgument",
+        `Compute type '${jsonText(type)}' is not available in the local Azure: only AmlCompute clusters and attached Kubernetes computes are.`,
+      );
     }
     const aml = amlProperties(requested);
     const vmSize = typeof aml.vmSize === "string" ? aml.vmSize : "";
@@ -125,8 +224,6 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       throw new ArmError(400, "BadArgument", `The specified vmSize '${vmSize}' is not supported in location '${jsonText(workspace.body.location)}'.`);
     checkScaleSettings(aml);
 
-    const id = computeId(context);
-    const existing = store.get(id);
     const now = new Date().toISOString();
     if (existing) {
       operations.refuseWhileRunning(existing.id);
@@ -246,6 +343,9 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       handler: (context) => {
         const compute = touch(find(context), context);
         operations.refuseWhileRunning(compute.id);
+        if (propertiesOf(compute.body).computeType !== "AmlCompute") {
+          throw new ArmError(400, "BadArgument", `Compute '${context.params.computeName}' is not an AmlCompute cluster: only clusters can be scaled.`);
+        }
         const body = requireBody(context);
         const requested = isJsonObject(body.properties) ? body.properties : {};
         const current = propertiesOf(compute.body);

@@ -31,6 +31,9 @@ const versionType = `${containerType}/versions`;
 const curatedVersion = "1";
 
 /** Puts the curated environments into a new workspace, as Azure ML's own (created by the service). */
+/** The names of the curated environments every new workspace lists. */
+export const curatedEnvironmentNames = (): string[] => catalogue.map((environment) => environment.name);
+
 export function addCuratedEnvironments(store: ResourceStore, workspace: StoredResource): void {
   for (const environment of catalogue) {
     const containerId = `${workspace.id}/environments/${environment.name}`;

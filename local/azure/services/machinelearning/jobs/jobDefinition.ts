@@ -6,6 +6,7 @@ import { ExpressionValues, substituteCommand } from "../jobRunner/commandExpress
 import { computeType } from "../arm/workspaceIds";
 import { artifactStoreName, defaultDatastoreName, jobArtifactsFolder, WorkspaceStorage } from "../arm/workspaceStorage";
 import { jobOutputResolver } from "../arm/machineLearningAssets";
+import { isoDurationSeconds } from "../isoDuration";
 
 /** A data input as the job will fetch it: the datastore URI (resolved from a data asset when one is named). */
 export interface DataInputSource {
@@ -37,12 +38,9 @@ function armIdPattern(workspace: StoredResource, collection: string): RegExp {
 
 /** `P1DT2H3M4S`, `PT30S`, `PT0.5S`: a job limit's duration, in seconds. */
 export function durationSeconds(text: string): number {
-  const match = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text.trim());
-  if (!match || text.trim().toUpperCase() === "P" || text.trim().toUpperCase().endsWith("T")) {
-    throw userError(`limits.timeout '${text}' is not an ISO 8601 duration such as PT30M.`);
-  }
-  const [, days = "0", hours = "0", minutes = "0", seconds = "0"] = match;
-  return Number(days) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+  const seconds = isoDurationSeconds(text);
+  if (seconds === undefined) throw userError(`limits.timeout '${text}' is not an ISO 8601 duration such as PT30M.`);
+  return seconds;
 }
 
 const bindingName = /^[A-Za-z_][A-Za-z0-9_]*$/;
