@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { projectRoot, readTaskJson, taskExists, taskFolders } from "../packaging/project";
+import { projectRoot, readTaskJson, taskFolders } from "../packaging/project";
 
 // pipelines/classic-release/mlops-release.json: the release definition a team imports into
 // Azure DevOps (Pipelines > Releases > Import release pipeline), in the shape Azure DevOps
@@ -36,25 +36,13 @@ interface ReleaseDefinition {
   environments: ReleaseEnvironment[];
 }
 
-/**
- * AzureMLDeploy is built on another branch. Until its task.json lands, its steps here carry this
- * placeholder id, and these are the inputs they set (all in one place, to check against its
- * task.json once it exists). When it lands, this test fails until the placeholder is replaced by
- * the id in tasks/AzureMLDeploy/task.json; then remove this block.
- */
-const PENDING_DEPLOY = {
-  task: "AzureMLDeploy",
-  placeholderTaskId: "AZUREMLDEPLOY-TASK-ID",
-  inputs: ["azureSubscription", "target", "endpointFile", "deploymentFile", "endpointName", "deploymentName", "smokeTestRequestFile", "previousDeployments"],
-};
-
 const definitionFile = path.join(projectRoot, "pipelines", "classic-release", "mlops-release.json");
 const definition = JSON.parse(fs.readFileSync(definitionFile, "utf8")) as ReleaseDefinition;
 const ARTIFACT_FOLDER = "$(System.DefaultWorkingDirectory)/_mlops/";
 
 /** Our tasks by their task.json id (lower case, as Azure DevOps compares ids). */
 const tasksById = new Map(taskFolders().map((task) => [readTaskJson(task).id.toLowerCase(), task]));
-const taskOf = (step: WorkflowTask) => (step.taskId === PENDING_DEPLOY.placeholderTaskId ? PENDING_DEPLOY.task : tasksById.get(step.taskId.toLowerCase()));
+const taskOf = (step: WorkflowTask) => tasksById.get(step.taskId.toLowerCase());
 const stepsOf = (environment: ReleaseEnvironment) => environment.deployPhases.flatMap((phase) => phase.workflowTasks);
 const allSteps = definition.environments.flatMap(stepsOf);
 
@@ -101,7 +89,7 @@ describe("the sample classic release definition (pipelines/classic-release/mlops
   });
 
   it("refers to our tasks by their task.json id and major version, with inputs each task has", () => {
-    for (const step of allSteps.filter((candidate) => taskOf(candidate) !== PENDING_DEPLOY.task)) {
+    for (const step of allSteps) {
       const task = taskOf(step);
       assert.ok(task, `${step.name}: task id ${step.taskId} is none of ours`);
       const taskJson = readTaskJson(task);
@@ -122,33 +110,6 @@ describe("the sample classic release definition (pipelines/classic-release/mlops
         `${step.name}: required inputs left empty`,
       );
     }
-  });
-
-  it(`refers to ${PENDING_DEPLOY.task} as its task.json says (pending while it is built on another branch)`, function () {
-    const steps = allSteps.filter((step) => taskOf(step) === PENDING_DEPLOY.task);
-    assert.equal(steps.length, 3);
-    for (const step of steps) assert.deepEqual(Object.keys(step.inputs), PENDING_DEPLOY.inputs, step.name);
-    if (!taskExists(PENDING_DEPLOY.task)) {
-      console.warn(
-        `      (tasks/${PENDING_DEPLOY.task}/task.json is not there yet: its steps keep the id ${PENDING_DEPLOY.placeholderTaskId}; see PENDING_DEPLOY)`,
-      );
-      this.skip();
-    }
-    const taskJson = readTaskJson(PENDING_DEPLOY.task);
-    for (const step of steps) {
-      assert.equal(
-        step.taskId,
-        taskJson.id,
-        `${step.name}: replace ${PENDING_DEPLOY.placeholderTaskId} with ${taskJson.id} in ${path.relative(projectRoot, definitionFile)}`,
-      );
-      assert.equal(step.version, `${taskJson.version.Major}.*`);
-    }
-    const names = (taskJson.inputs ?? []).flatMap((input) => [input.name, ...(input.aliases ?? [])]);
-    assert.deepEqual(
-      PENDING_DEPLOY.inputs.filter((name) => !names.includes(name)),
-      [],
-      `inputs ${PENDING_DEPLOY.task} does not have`,
-    );
   });
 
   it("names the starter project's files in the release's artifact folder (alias _mlops), and files that exist", () => {
