@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { coldStart } from "./bench/cold-start.mjs";
 import { localAzure } from "./bench/local-azure.mjs";
 import { packageSize } from "./bench/package-size.mjs";
+import { scoringApp } from "./bench/scoring-app.mjs";
 import { trainJobs } from "./bench/train-jobs.mjs";
 
 const SECTIONS = [
@@ -19,6 +20,7 @@ const SECTIONS = [
   { title: "Package", run: packageSize },
   { title: "Local Azure and AzureMLWorkspace on it", run: localAzure },
   { title: "AzureMLTrain on the local Azure: code upload, log latency, calls while waiting", run: trainJobs },
+  { title: "Scoring app: gunicorn as its Dockerfile serves it vs Flask's development server", run: scoringApp },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

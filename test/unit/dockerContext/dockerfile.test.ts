@@ -35,6 +35,7 @@ describe("the Dockerfile of a Docker context", () => {
     assert.equal(env.AZUREML_ENTRY_SCRIPT, "onlinescoring/score.py");
     assert.equal(env.PORT, "5001");
     assert.equal(env.WORKER_COUNT, "1");
+    assert.equal(env.WORKER_THREADS, "4");
     assert.equal(env.WORKER_TIMEOUT, "300");
     assert.equal(env.HOST, "0.0.0.0");
     assert.deepEqual(expose, ["5001"]);
@@ -42,7 +43,11 @@ describe("the Dockerfile of a Docker context", () => {
 
   it("serves with gunicorn through sh -c, so that PORT and WORKER_COUNT come from the container's environment", () => {
     const { cmd } = readDockerfile(dockerfileText(spec));
-    assert.deepEqual(cmd, ["sh", "-c", "exec gunicorn --bind 0.0.0.0:${PORT} --workers ${WORKER_COUNT} --timeout ${WORKER_TIMEOUT} app:app"]);
+    assert.deepEqual(cmd, [
+      "sh",
+      "-c",
+      "exec gunicorn --bind 0.0.0.0:${PORT} --workers ${WORKER_COUNT} --worker-class gthread --threads ${WORKER_THREADS} --timeout ${WORKER_TIMEOUT} app:app",
+    ]);
   });
 
   it("checks health on GET / with the deployment's liveness probe timing, with Python rather than curl", () => {

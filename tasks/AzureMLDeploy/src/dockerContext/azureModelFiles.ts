@@ -56,7 +56,9 @@ export class AzureModelFiles implements ModelFileSource {
         const index = next++;
         const local = path.join(folder, ...files[index].split("/"));
         fs.mkdirSync(path.dirname(local), { recursive: true });
-        bytes += await this.files.downloadFile(joinDatastorePath(location, names[index]), local);
+        // Awaited before adding: `bytes += await …` would read `bytes` before another worker's sum lands.
+        const size = await this.files.downloadFile(joinDatastorePath(location, names[index]), local);
+        bytes += size;
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallelDownloads, names.length) }, worker));

@@ -1,5 +1,5 @@
 import type { ModelVersionReference } from "./modelFileSource";
-import { defaultPort } from "./servingCommand";
+import { defaultPort, defaultWorkerThreads } from "./servingCommand";
 
 export interface ReadmeFacts {
   deploymentName: string;
@@ -40,6 +40,7 @@ export function readmeText(facts: ReadmeFacts): string {
     "|---|---|---|",
     `| \`PORT\` | ${defaultPort} | the port gunicorn listens on |`,
     "| `WORKER_COUNT` | 1 | gunicorn worker processes; each runs `init()` once and scores one request at a time |",
+    `| \`WORKER_THREADS\` | ${defaultWorkerThreads} | threads per worker that keep connections alive and read requests while another one scores |`,
     "| `WORKER_TIMEOUT` | 300 | seconds a worker may be busy (loading the model included) before gunicorn restarts it |",
     "",
     "Pass secrets the scoring script needs with `docker run -e` or your platform's secret store: the",

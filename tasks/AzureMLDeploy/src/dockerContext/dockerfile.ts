@@ -47,6 +47,7 @@ export function dockerfileText(spec: DockerfileSpec): string {
     // `python app.py` in the container must listen beyond its loopback too.
     ["HOST", "0.0.0.0"],
     ["WORKER_COUNT", servingVariables.WORKER_COUNT],
+    ["WORKER_THREADS", servingVariables.WORKER_THREADS],
     ["WORKER_TIMEOUT", servingVariables.WORKER_TIMEOUT],
   ];
   const lines = [
@@ -77,7 +78,8 @@ export function dockerfileText(spec: DockerfileSpec): string {
     "COPY azureml-models/ ./azureml-models/",
     "COPY code/ ./code/",
     "",
-    "# As Azure ML sets them for a deployment; WORKER_COUNT is gunicorn's worker processes (docker run -e WORKER_COUNT=4).",
+    "# As Azure ML sets them for a deployment. WORKER_COUNT: gunicorn's worker processes, each scoring one request at a time",
+    "# (docker run -e WORKER_COUNT=4); WORKER_THREADS: connections each worker keeps serving meanwhile.",
     envInstruction(serving),
   ];
   if (spec.variables.length > 0) lines.push("", "# The deployment's environment_variables.", envInstruction(spec.variables));
