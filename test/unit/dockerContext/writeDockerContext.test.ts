@@ -280,6 +280,7 @@ describe("writeDockerContext", () => {
         .map((line) => (line.startsWith("code_configuration") ? "code_configuration: {code: ./src, scoring_script: score.py}" : line))
         .join("\n");
       assert.match((await refusal(yaml)).message, /The scoring script 'score\.py' is left out of the code folder .* by its \.gitignore/);
+      assert.equal(fs.existsSync(path.join(scratch, "ctx")), false);
     });
 
     it("a registered environment the source does not know", async () => {

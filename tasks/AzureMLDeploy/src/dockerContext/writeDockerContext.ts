@@ -5,7 +5,7 @@ import { InputError } from "../../../common/src/errors/inputError";
 import { formatBytes } from "../../../common/src/upload";
 import { quoted } from "../../../common/src/text/printable";
 import { chooseBaseImage } from "./baseImage";
-import { copyCodeFolder } from "./codeFolder";
+import { copyCodeFiles, readCodeFolder } from "./codeFolder";
 import { CondaPackages, condaPackagesOf, requirementsFileText, withServingPackages } from "./condaRequirements";
 import { markerFile, prepareContextFolder, writeMarker } from "./contextFolder";
 import { dockerignoreText, readmeText } from "./contextReadme";
@@ -71,6 +71,7 @@ export async function writeDockerContext(request: DockerContextRequest, dependen
       );
   }
   const code = localCode(deployment);
+  const codeFiles = await readCodeFolder(code.folder, code.entryScript);
   const variables = imageVariables(deployment.environmentVariables, deployment.file);
   const environment = await resolveDeploymentEnvironment(deployment, dependencies.environments);
   const packages: CondaPackages = environment.conda
@@ -91,9 +92,9 @@ export async function writeDockerContext(request: DockerContextRequest, dependen
   });
   fs.copyFileSync(scoringApp, path.join(contextPath, "app.py"));
 
-  const copied = await copyCodeFolder(code.folder, code.entryScript, path.join(contextPath, "code"));
+  copyCodeFiles(codeFiles, path.join(contextPath, "code"));
   log(
-    `Scoring code: ${copied.files.length} file(s) from ${quoted(code.folder)}${copied.ignoreFile ? `, as its ${copied.ignoreFile} allows` : ""}; entry script ${code.entryScript}.`,
+    `Scoring code: ${codeFiles.files.length} file(s) from ${quoted(code.folder)}${codeFiles.ignoreFile ? `, as its ${codeFiles.ignoreFile} allows` : ""}; entry script ${code.entryScript}.`,
   );
 
   const modelFolder = path.join(contextPath, "azureml-models", model.name, model.version);
