@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "../../../common/src/errors/inputError";
 import { quoted } from "../../../common/src/text/printable";
-import { snapshotPath, type FolderSnapshot } from "../../../common/src/upload";
+import { snapshotPath, type FolderSnapshot } from "../../../common/src/upload/folderSnapshot";
 
 /** The code folder's files as Azure ML would upload them, the scoring script among them. */
 export interface CodeFiles {

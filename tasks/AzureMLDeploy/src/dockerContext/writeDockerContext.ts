@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { OnlineDeploymentSpec } from "../../../common/src/azureml/onlineDeploymentFile";
 import { InputError } from "../../../common/src/errors/inputError";
-import { formatBytes } from "../../../common/src/upload";
+import { formatBytes } from "../../../common/src/upload/datastoreUpload";
 import { quoted } from "../../../common/src/text/printable";
 import { chooseBaseImage } from "./baseImage";
 import { copyCodeFiles, readCodeFolder } from "./codeFolder";
