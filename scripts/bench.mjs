@@ -13,6 +13,7 @@ import { coldStart } from "./bench/cold-start.mjs";
 import { localAzure } from "./bench/local-azure.mjs";
 import { packageSize } from "./bench/package-size.mjs";
 import { pipelineRunner } from "./bench/pipeline-runner.mjs";
+import { scoringApp } from "./bench/scoring-app.mjs";
 import { trainJobs } from "./bench/train-jobs.mjs";
 
 const SECTIONS = [
@@ -21,6 +22,7 @@ const SECTIONS = [
   { title: "Local Azure and AzureMLWorkspace on it", run: localAzure },
   { title: "AzureMLTrain on the local Azure: code upload, log latency, calls while waiting", run: trainJobs },
   { title: "The pipeline runner's overhead per step", run: pipelineRunner },
+  { title: "Scoring app: gunicorn as its Dockerfile serves it vs Flask's development server", run: scoringApp },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,11 +1,12 @@
 // Bundles each task into build/tasks/<Task>/, which is exactly what the .vsix ships for it:
-// task.json, icon.png, index.js (the handler's target) and the bundle it loads: index.mjs with
-// its chunks/. The bundle is an ES module split at the task's dynamic imports, so the Azure
+// task.json, icon.png, index.js (the handler's target), the bundle it loads (index.mjs with its
+// chunks/), and the task's assets/ as they are (AzureMLDeploy's scoring app, which the task
+// copies into the Docker contexts it writes). The bundle is an ES module split at the task's dynamic imports, so the Azure
 // SDKs (most of the code) are read and compiled only when the task reaches Azure, not while it
 // reads and checks its inputs.
 import { build } from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -17,7 +18,10 @@ export function taskNames() {
 }
 
 /** What ships for a task, relative to its built folder: the one definition package and tests use. */
-export const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs)$/;
+export const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs|assets\/(?:[\w-]+\/)*[\w-]+\.(?:py|txt|json))$/;
+
+/** Left behind in assets/ when an asset was run in place (python app.py): never shipped. */
+const isBuildLeftover = (path) => ["__pycache__", ".pytest_cache"].includes(basename(path)) || path.endsWith(".pyc");
 
 /** The files of a built task folder that ship, relative to it; throws if anything else is there. */
 export function shippedTaskFiles(task) {
@@ -49,10 +53,10 @@ import("./index.mjs").catch((error) => {
 });
 `;
 
-/** esbuild's options for one task (exported so that a test can ask esbuild which files the bundle reads). */
-export function bundleOptions(name, outDir) {
+/** esbuild's options for one entry point bundled into `outDir`. */
+function entryOptions(entryPoint, outDir) {
   return {
-    entryPoints: { index: join(tasksDir, name, "src", "index.ts") },
+    entryPoints: { index: entryPoint },
     outdir: outDir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
@@ -72,16 +76,34 @@ export function bundleOptions(name, outDir) {
   };
 }
 
+/** esbuild's options for one task (exported so that a test can ask esbuild which files the bundle reads). */
+export function bundleOptions(name, outDir) {
+  return entryOptions(join(tasksDir, name, "src", "index.ts"), outDir);
+}
+
+/** Bundles one entry point into `outDir` as a task's bundle: index.mjs, its chunks/ and the index.js that loads it. */
+export async function bundleEntry(entryPoint, outDir) {
+  await build(entryOptions(entryPoint, outDir));
+  writeFileSync(join(outDir, "index.js"), handlerEntry);
+}
+
+/** Copies tasks/<Task>/assets/ (if any) into the built task folder, leaving out Python's caches. */
+export function copyTaskAssets(name, outDir) {
+  if (existsSync(join(tasksDir, name, "assets"))) {
+    cpSync(join(tasksDir, name, "assets"), join(outDir, "assets"), { recursive: true, filter: (source) => !isBuildLeftover(source) });
+  }
+}
+
 async function bundleTask(name) {
   const outDir = join(outRoot, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  await build(bundleOptions(name, outDir));
-  writeFileSync(join(outDir, "index.js"), handlerEntry);
+  await bundleEntry(join(tasksDir, name, "src", "index.ts"), outDir);
   copyFileSync(join(tasksDir, name, "task.json"), join(outDir, "task.json"));
   if (existsSync(join(tasksDir, name, "icon.png"))) {
     copyFileSync(join(tasksDir, name, "icon.png"), join(outDir, "icon.png"));
   }
+  copyTaskAssets(name, outDir);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

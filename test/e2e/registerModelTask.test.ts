@@ -7,7 +7,7 @@ import { TaskStepResult } from "../../local/runner/taskProcess";
 import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
 import type { DatastoreFile } from "../local/clients/datastoreFiles";
 import { runClient } from "../local/support/runClient";
-import { ArmReader, ArmResource } from "./armReader";
+import { ArmReader, ArmResource } from "../../local/azure/connection/armReader";
 import { MlWorkspaceBed, startMlWorkspaceBed } from "./mlWorkspaceBed";
 import { JWT_SHAPE, spellingsOf } from "./secretScan";
 

@@ -7,7 +7,7 @@ import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
 import { isAlive } from "../local/jobRunner/jobTestSupport";
 import type { JobFilesReport } from "../local/clients/jobFiles";
 import { runClient } from "../local/support/runClient";
-import { ArmReader } from "./armReader";
+import { ArmReader } from "../../local/azure/connection/armReader";
 import { MlStepOptions, MlWorkspaceBed, startMlWorkspaceBed } from "./mlWorkspaceBed";
 
 const trainingFixture = path.resolve(__dirname, "../../../test/fixtures/training");

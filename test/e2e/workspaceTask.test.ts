@@ -8,7 +8,7 @@ import { agentServiceConnection, ConnectionFlavour, stepWithConnection } from ".
 import { runTaskStep, TaskStepResult } from "../../local/runner/taskProcess";
 import { apiVersions } from "../../tasks/common/src/azure/apiVersions";
 import { isoDurationToSeconds } from "../../tasks/common/src/azure/isoDuration";
-import { ArmReader, ArmResource } from "./armReader";
+import { ArmReader, ArmResource } from "../../local/azure/connection/armReader";
 import { ensureTaskBuilt } from "./builtTasks";
 
 // The built AzureMLWorkspace task, run as the agent runs it, against the local Azure: real

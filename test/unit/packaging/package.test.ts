@@ -2,12 +2,13 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { projectRoot, taskFolders } from "./project";
 import { listZip, ZipEntry } from "./zip";
 
-// The bundle: index.js (the handler's target) loads index.mjs, which loads its chunks on demand.
-const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs)$/;
+// The bundle: index.js (the handler's target) loads index.mjs, which loads its chunks on demand;
+// assets/ holds files a task uses as they are (AzureMLDeploy's scoring app).
+const SHIPPED_TASK_FILE = /^(task\.json|icon\.png|index\.js|index\.mjs|chunks\/[\w-]+\.mjs|assets\/(?:[\w-]+\/)*[\w-]+\.(?:py|txt|json))$/;
 const REQUIRED_TASK_FILES = ["icon.png", "index.js", "index.mjs", "task.json"];
 const PACKAGE_FILES = ["[Content_Types].xml", "extension.vsixmanifest", "extension.vsomanifest", "overview.md", "LICENSE"];
 const MAX_VSIX_BYTES = 5 * 1024 * 1024;
@@ -56,7 +57,7 @@ describe("npm run package (scripts/package.mjs)", function () {
     assert.doesNotMatch(packaging.output, /warning/i);
   });
 
-  it("ships per task exactly task.json, icon.png and the bundle (index.js, index.mjs, chunks/)", () => {
+  it("ships per task exactly task.json, icon.png, the bundle (index.js, index.mjs, chunks/) and its assets/", () => {
     for (const task of tasks) {
       const files = entries.filter((entry) => entry.name.startsWith(`${task}/`)).map((entry) => entry.name.slice(task.length + 1));
       assert.deepEqual(
@@ -67,6 +68,13 @@ describe("npm run package (scripts/package.mjs)", function () {
       for (const required of REQUIRED_TASK_FILES) assert.ok(files.includes(required), `${task}/${required} missing`);
       const built = readdirSync(join(projectRoot, "build", "tasks", task, "chunks"));
       assert.deepEqual(files.filter((file) => file.startsWith("chunks/")).sort(), built.map((file) => `chunks/${file}`).sort(), `${task}: every chunk ships`);
+      const assets = join(projectRoot, "tasks", task, "assets");
+      const sourceAssets = existsSync(assets)
+        ? readdirSync(assets, { recursive: true, withFileTypes: true })
+            .filter((entry) => entry.isFile() && !/__pycache__|\.pyc$/.test(join(entry.parentPath, entry.name)))
+            .map((entry) => `assets/${relative(assets, join(entry.parentPath, entry.name)).split(sep).join("/")}`)
+        : [];
+      assert.deepEqual(files.filter((file) => file.startsWith("assets/")).sort(), sourceAssets.sort(), `${task}: every asset ships`);
     }
   });
 

@@ -9,8 +9,9 @@ per process with AZUREML_MODEL_DIR set as Azure lays the model out, and answers:
 
 Run it two ways:
 
-    python app.py                                                   (a quick local check)
-    gunicorn --bind 0.0.0.0:$PORT --workers $WORKER_COUNT app:app   (production, as the Dockerfile does)
+    python app.py                                                        (a quick local check)
+    gunicorn --bind 0.0.0.0:$PORT --workers $WORKER_COUNT --worker-class gthread --threads 4 app:app
+                                                                         (production, as the Dockerfile does)
 
 Environment variables: AML_APP_ROOT (the scoring code's folder, default ./code),
 AZUREML_ENTRY_SCRIPT (default score.py), AZUREML_MODEL_DIR (default the only folder
@@ -55,8 +56,9 @@ class ScoringScript:
     def __init__(self, run, wants_headers):
         self.run = run
         self.wants_headers = wants_headers
-        # azmlinfsrv's sync workers call run() one request at a time; the threaded development
-        # server must not call it concurrently either, since scoring scripts assume it.
+        # azmlinfsrv calls run() one request at a time per worker, and scoring scripts assume it:
+        # gunicorn's threads and the threaded development server serve connections side by
+        # side, but score one after the other.
         self.lock = threading.Lock()
 
 

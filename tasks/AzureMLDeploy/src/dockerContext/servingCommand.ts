@@ -18,10 +18,25 @@ export const defaultPort = 5001;
  */
 export const defaultWorkerTimeoutSeconds = 300;
 
+/**
+ * Threads per worker (gunicorn's gthread worker): they keep HTTP connections alive, read requests
+ * and answer `GET /` while another request scores, but run() itself stays one at a time per worker
+ * (app.py holds a lock), so WORKER_COUNT is still the number of requests scored at once, as Azure
+ * ML's max_concurrent_requests_per_instance. gunicorn's default sync worker opens a connection per
+ * request (it served a third to a half fewer requests per second in `npm run bench`) and leaves a
+ * health check waiting behind a long run().
+ */
+export const defaultWorkerThreads = 4;
+
 /** The variables the command reads, with the image's defaults. */
-export const servingVariables = { PORT: String(defaultPort), WORKER_COUNT: "1", WORKER_TIMEOUT: String(defaultWorkerTimeoutSeconds) } as const;
+export const servingVariables = {
+  PORT: String(defaultPort),
+  WORKER_COUNT: "1",
+  WORKER_THREADS: String(defaultWorkerThreads),
+  WORKER_TIMEOUT: String(defaultWorkerTimeoutSeconds),
+} as const;
 
 /** The shell command that serves the app from its folder; `exec` makes gunicorn the process that gets docker's SIGTERM. */
 export function gunicornShellCommand(host = "0.0.0.0"): string {
-  return `exec gunicorn --bind ${host}:\${PORT} --workers \${WORKER_COUNT} --timeout \${WORKER_TIMEOUT} app:app`;
+  return `exec gunicorn --bind ${host}:\${PORT} --workers \${WORKER_COUNT} --worker-class gthread --threads \${WORKER_THREADS} --timeout \${WORKER_TIMEOUT} app:app`;
 }

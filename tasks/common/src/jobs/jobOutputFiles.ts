@@ -49,6 +49,22 @@ export class JobOutputFiles {
     });
   }
 
+  /** Whether a blob of exactly this path exists: a file, where a folder is only a prefix of others. */
+  async isFile(file: DatastorePath): Promise<boolean> {
+    if (file.path === "") return false;
+    const container = await this.container(file.datastore);
+    return describing(`Reading '${file.path}' in datastore '${file.datastore}'`, () => container.getBlobClient(file.path).exists());
+  }
+
+  /** Downloads one file to `localPath`, streamed to disk (never held whole in memory); returns its size in bytes. */
+  async downloadFile(file: DatastorePath, localPath: string): Promise<number> {
+    const container = await this.container(file.datastore);
+    const properties = await describing(`Downloading '${file.path}' from datastore '${file.datastore}'`, () =>
+      container.getBlobClient(file.path).downloadToFile(localPath),
+    );
+    return properties.contentLength ?? 0;
+  }
+
   private container(datastore: string): Promise<ContainerClient> {
     let container = this.containers.get(datastore);
     if (!container) {

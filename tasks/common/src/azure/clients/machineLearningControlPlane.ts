@@ -71,6 +71,19 @@ export class MachineLearningControlPlane {
     return unlessNotFound(() => this.client.environmentVersions.get(...this.scope, name, version));
   }
 
+  /** The environment's newest version, as azure-ai-ml resolves `@latest` (by creation time); undefined when there is none. */
+  async newestEnvironmentVersion(name: string): Promise<EnvironmentVersion | undefined> {
+    const versions: EnvironmentVersion[] = [];
+    try {
+      for await (const version of this.client.environmentVersions.list(...this.scope, name, { orderBy: "createdtime desc", top: 1 })) versions.push(version);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const created = (version: EnvironmentVersion) => version.systemData?.createdAt?.getTime() ?? 0;
+    return versions.sort((a, b) => created(b) - created(a))[0];
+  }
+
   createEnvironmentVersion(name: string, version: string, body: EnvironmentVersion): Promise<EnvironmentVersion> {
     return this.client.environmentVersions.createOrUpdate(...this.scope, name, version, body);
   }

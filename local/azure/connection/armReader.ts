@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as https from "node:https";
-import type { LocalAzureConnection } from "../../local/azure";
+import type { LocalAzureConnection } from "./connectionInfo";
 
 /** An ARM resource as a GET returns it. */
 export interface ArmResource {
@@ -71,5 +71,15 @@ export class ArmReader {
     const answer = await send(url, { method: "GET", headers: { authorization: `Bearer ${this.token}`, accept: "application/json" } }, this.ca);
     if (answer.status !== 200) throw new Error(`GET ${id} answered HTTP ${answer.status}: ${answer.body}`);
     return JSON.parse(answer.body) as ArmResource;
+  }
+
+  /** POST <resource id>/<action> for the actions that only read (listKeys…); a status other than 200 is an error. */
+  async readAction<T>(id: string, action: string, apiVersion: string): Promise<T> {
+    const base = this.connection.armUrl.endsWith("/") ? this.connection.armUrl : `${this.connection.armUrl}/`;
+    const url = new URL(`${id.replace(/^\//, "")}/${action}?api-version=${encodeURIComponent(apiVersion)}`, base);
+    const headers = { authorization: `Bearer ${this.token}`, accept: "application/json", "content-length": "0" };
+    const answer = await send(url, { method: "POST", headers }, this.ca);
+    if (answer.status !== 200) throw new Error(`POST ${id}/${action} answered HTTP ${answer.status}: ${answer.body}`);
+    return JSON.parse(answer.body) as T;
   }
 }
