@@ -6,9 +6,10 @@ import { logSafe } from "../../common/src/text/sentence";
 import type { OnlineOutcome } from "./online/onlineRollout";
 import { describeTraffic } from "./online/trafficPlan";
 import { onlineClosingSentence, onlineSummaryMarkdown } from "./report/deploySummary";
+import { dockerContextClosingSentence, dockerContextSummaryMarkdown } from "./report/dockerContextSummary";
 import { describeModelChoice } from "./settings/modelChoice";
 import { readDeploySettings, type DeploySettings } from "./settings/deploySettings";
-import type { DeploymentOutcome } from "./strategies/deploymentStrategy";
+import type { DeploymentOutcome, DockerContextOutcome } from "./strategies/deploymentStrategy";
 import { createDeploymentStrategy } from "./strategies/strategyFactory";
 
 const log = (line: string): void => console.log(logSafe(line));
@@ -25,6 +26,9 @@ function describeSettings(settings: DeploySettings): void {
   const where = `workspace '${workspace.name}', resource group '${workspace.resourceGroup}'`;
   if (settings.target === "dockerContext") {
     logSection(logSafe(`Docker build context for deployment '${deploymentName.value}' from ${where}`));
+    log(
+      `Build context folder: ${settings.docker.contextPath.value} (${settings.docker.contextPath.source}), published as artifact '${settings.docker.artifactName}'.`,
+    );
   } else {
     logSection(logSafe(`Deployment '${deploymentName.value}' to ${targetLabels[settings.target]} '${settings.online.endpointName.value}' in ${where}`));
   }
@@ -60,8 +64,17 @@ function reportOnline(outcome: OnlineOutcome): void {
   tl.setResult(tl.TaskResult.Succeeded, sentence);
 }
 
+function reportDockerContext(outcome: DockerContextOutcome): void {
+  setOutputs({ contextPath: outcome.contextPath });
+  uploadRunSummary("azureml-deploy", dockerContextSummaryMarkdown(outcome));
+  const sentence = logSafe(dockerContextClosingSentence(outcome));
+  console.log(sentence);
+  tl.setResult(tl.TaskResult.Succeeded, sentence);
+}
+
 function report(outcome: DeploymentOutcome): void {
   if (outcome.kind === "online") reportOnline(outcome);
+  else reportDockerContext(outcome);
 }
 
 export async function runDeployTask(): Promise<void> {
@@ -74,6 +87,8 @@ export async function runDeployTask(): Promise<void> {
   const { AzureAssetGateway } = await import("../../common/src/assets/azureAssetGateway");
   const { AzureOnlineEndpointGateway } = await import("./online/azureOnlineEndpointGateway");
   const { HttpScoringClient } = await import("./smokeTest/httpScoringClient");
+  const { AzureModelFiles } = await import("./dockerContext/azureModelFiles");
+  const { AzureEnvironmentSource } = await import("./dockerContext/azureEnvironmentSource");
   const session = createAzureSession(settings.connection, workspace.subscriptionId);
   const scope = { subscriptionId: workspace.subscriptionId, resourceGroup: workspace.resourceGroup, name: workspace.name };
 
@@ -84,6 +99,13 @@ export async function runDeployTask(): Promise<void> {
       scoring: new HttpScoringClient(session),
       log,
       warn,
+    }),
+    dockerContext: () => ({
+      assets: new AzureAssetGateway(session, scope),
+      models: new AzureModelFiles(session, scope),
+      environments: new AzureEnvironmentSource(session, scope),
+      publish: (folder, artifactName) => tl.uploadArtifact(artifactName, folder, artifactName),
+      log,
     }),
   });
   report(await strategy.deploy());

@@ -1,14 +1,19 @@
+import * as path from "node:path";
 import * as tl from "azure-pipelines-task-lib/task";
 import type { ServiceConnection } from "../../../common/src/auth/serviceConnection";
 import { readOnlineDeploymentFile, type OnlineDeploymentSpec } from "../../../common/src/azureml/onlineDeploymentFile";
 import { onlineNamePattern, onlineNameRule, readOnlineEndpointFile, type OnlineEndpointSpec } from "../../../common/src/azureml/onlineEndpointFile";
 import { InputError } from "../../../common/src/errors/inputError";
-import { filePathInput } from "../../../common/src/files/filePathInput";
+import { filePathInput, workingDirectory } from "../../../common/src/files/filePathInput";
+import { readInputFile } from "../../../common/src/files/fileInputs";
+import { checkOutputFolderPath } from "../../../common/src/files/outputPath";
+import { jobOutputRoots } from "../../../common/src/settings/outputRoots";
 import type { EnvironmentSettings } from "../../../common/src/settings/environmentSettings";
 import type { ResourceReference } from "../../../common/src/settings/resourceReference";
 import { firstValue, type SourcedValue } from "../../../common/src/settings/sourcedValue";
 import { readConnection, readEnvironment, resolveWorkspace } from "../../../common/src/settings/workspaceTarget";
 import { hasControlCharacter, quoted } from "../../../common/src/text/printable";
+import { capitalized } from "../../../common/src/text/sentence";
 import { chooseModel, type ModelChoice } from "./modelChoice";
 import { readSmokeTestSettings, readTimeoutMinutes, readTrafficSettings, type SmokeTestSettings, type TrafficSettings } from "./rolloutSettings";
 
@@ -31,10 +36,12 @@ export interface OnlineSettings {
 
 /** Where the Docker build context goes. */
 export interface DockerContextSettings {
-  /** Input 'contextPath' as given (checked where it is written), else empty for the default. */
-  contextPath?: SourcedValue;
-  /** Input 'artifactName'. */
+  /** The folder to write, absolute and checked: input 'contextPath', else `<Build.ArtifactStagingDirectory>/<artifact name>`. */
+  contextPath: SourcedValue;
+  /** Input 'artifactName': the pipeline artifact the folder is published as. */
   artifactName: string;
+  /** Input 'smokeTestRequestFile''s content, for the context README's example request. */
+  sampleRequest?: string;
 }
 
 interface SharedSettings {
@@ -140,12 +147,17 @@ function chooseEndpointName(endpoint: OnlineEndpointSpec | undefined, deployment
 }
 
 function readDockerSettings(): DockerContextSettings {
-  const contextPath = firstValue({ input: "contextPath" });
   const artifactName = tl.getInput("artifactName", false)?.trim() || "scoring-image-context";
   if (hasControlCharacter(artifactName) || /[\\/:*?"<>|]/.test(artifactName)) {
     throw new InputError(`Input 'artifactName' is ${quoted(artifactName)}; an artifact name takes no control characters nor any of \\ / : * ? " < > |.`);
   }
-  return { ...(contextPath ? { contextPath } : {}), artifactName };
+  // Where pipelines stage what they publish; the working folder when the agent names none.
+  const staging = tl.getVariable("Build.ArtifactStagingDirectory")?.trim() || workingDirectory();
+  const given = firstValue({ input: "contextPath" }) ?? { value: path.join(staging, artifactName), source: "the default of input 'contextPath'" };
+  const contextPath = { value: checkOutputFolderPath({ value: given.value, source: capitalized(given.source) }, jobOutputRoots()), source: given.source };
+  const requestFile = filePathInput("smokeTestRequestFile");
+  const sampleRequest = requestFile ? readInputFile({ path: requestFile, source: "Input 'smokeTestRequestFile'" }) : undefined;
+  return { contextPath, artifactName, ...(sampleRequest !== undefined ? { sampleRequest } : {}) };
 }
 
 /** Reads and checks every input and file before the task makes a single call to Azure. */
@@ -161,7 +173,8 @@ export function readDeploySettings(): DeploySettings {
   const model = chooseModel(tl.getInput("model", false)?.trim() || undefined, file.model, file.file);
 
   if (target === "dockerContext") {
-    const deployment = { ...file, name: deploymentName.value };
+    const endpointName = nameInput("endpointName", "endpoint");
+    const deployment = { ...file, name: deploymentName.value, ...(endpointName ? { endpointName: endpointName.value } : {}) };
     return { connection, environment, workspace, target, deployment, deploymentName, model, docker: readDockerSettings() };
   }
   const endpointFile = readEndpointFile(target);

@@ -1,6 +1,6 @@
 import type { OnlineOutcome } from "../online/onlineRollout";
 
-/** What a Docker build context strategy wrote and published. */
+/** What the Docker build context strategy wrote and published. */
 export interface DockerContextOutcome {
   kind: "dockerContext";
   contextPath: string;
@@ -9,7 +9,8 @@ export interface DockerContextOutcome {
   modelDir: string;
   requirements: string[];
   baseImage: string;
-  model: { name: string; version: string };
+  /** The registered version the context carries, and how it was found ("churn:7 (churn@latest)"). */
+  model: { name: string; version: string; outcome: string };
 }
 
 export type DeploymentOutcome = OnlineOutcome | DockerContextOutcome;

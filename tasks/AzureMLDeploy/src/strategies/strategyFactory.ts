@@ -1,12 +1,14 @@
 import type { OnlineRolloutDependencies } from "../online/onlineRollout";
 import type { DeploySettings } from "../settings/deploySettings";
 import type { DeploymentStrategy } from "./deploymentStrategy";
+import { DockerContextStrategy, type DockerContextDependencies } from "./dockerContextStrategy";
 import { KubernetesOnlineStrategy } from "./kubernetesOnlineStrategy";
 import { ManagedOnlineStrategy } from "./managedOnlineStrategy";
 
-/** Everything a strategy may need; each takes what its target uses. */
+/** Everything a strategy may need; each target's built only when that target is chosen. */
 export interface StrategyDependencies {
   online: () => OnlineRolloutDependencies;
+  dockerContext: () => DockerContextDependencies;
 }
 
 /** The strategy for input 'target' (as azure-pipelines-tasks' DeploymentFactory picks a provider per deployment kind). */
@@ -17,6 +19,6 @@ export function createDeploymentStrategy(settings: DeploySettings, dependencies:
     case "kubernetesOnlineEndpoint":
       return new KubernetesOnlineStrategy(settings, dependencies.online());
     case "dockerContext":
-      throw new Error("The dockerContext target is not available in this build of the task.");
+      return new DockerContextStrategy(settings, dependencies.dockerContext());
   }
 }
