@@ -1,7 +1,7 @@
 import { hostEnvironment } from "../agentEnvironment";
 import { runTaskStep, TaskStepResult } from "../taskProcess";
 import { builtTaskDirectory } from "./builtTasks";
-import { expandMacros } from "./macros";
+import { expandMacros, type VariableLookup } from "./macros";
 import { TaskStep } from "./planTypes";
 import { RunConnections } from "./runConnections";
 import { VariableSet } from "./variables";
@@ -27,17 +27,22 @@ export interface TaskRun {
   onLine(line: string): void;
 }
 
+/**
+ * The step's inputs as the agent hands them to the task: every `$(name)` macro expanded just
+ * before the step runs (`endpointName: $(ENDPOINT_NAME)`), a connection's name trimmed.
+ */
+export function expandTaskInputs(step: Pick<TaskStep, "inputs" | "connectionInputs">, lookup: VariableLookup): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const [name, value] of Object.entries(step.inputs)) inputs[name] = expandMacros(value, lookup);
+  for (const name of step.connectionInputs) if (inputs[name] !== undefined) inputs[name] = inputs[name].trim();
+  return inputs;
+}
+
 export async function runOurTask(run: TaskRun): Promise<TaskStepResult> {
   const { step, variables } = run;
-  const inputs = { ...step.inputs };
+  const inputs = expandTaskInputs(step, variables.lookup);
   // The connection's name may come from a variable: `azureSubscription: $(SERVICECONNECTION_RG)`.
-  const connectionNames = step.connectionInputs
-    .filter((input) => inputs[input] !== undefined)
-    .map((input) => {
-      inputs[input] = expandMacros(inputs[input], variables.lookup).trim();
-      return inputs[input];
-    })
-    .filter((name) => name !== "");
+  const connectionNames = step.connectionInputs.map((input) => inputs[input]).filter((name): name is string => name !== undefined && name !== "");
   const connections = await run.connections.forStep(connectionNames);
   for (const input of step.connectionInputs) {
     const id = inputs[input] === undefined ? undefined : connections.ids.get(inputs[input]);
