@@ -32,7 +32,7 @@ describe("pipeline runner: what it refuses, before anything runs", () => {
   it("refuses a task it cannot run, naming it and its line", async () => {
     await refused(
       `steps:\n${touch}  - task: AzureCLI@2\n    inputs:\n      scriptType: bash\n`,
-      /^.*pipeline\.yml:3: the task 'AzureCLI@2' cannot run locally: the runner runs this project's tasks \(AzureMLRegisterModel@1, AzureMLTrain@1, AzureMLWorkspace@1\)/,
+      /^.*pipeline\.yml:3: the task 'AzureCLI@2' cannot run locally: the runner runs this project's tasks \(AzureMLDeploy@1, AzureMLRegisterModel@1, AzureMLTrain@1, AzureMLWorkspace@1\)/,
     );
     await refused(`steps:\n${touch}  - task: AzureMLTrain@7\n`, /pipeline\.yml:3: the task 'AzureMLTrain@7' cannot run locally/);
   });
