@@ -5,7 +5,7 @@ import { assetId, type AssetResolver, type WorkspaceId } from "../../../common/s
 import type { InlineModel } from "../../../common/src/azureml/onlineDeploymentFile";
 import type { AzureMLReference } from "../../../common/src/azureml/references";
 import { InputError } from "../../../common/src/errors/inputError";
-import { formatBytes } from "../../../common/src/upload";
+import { formatBytes } from "../../../common/src/upload/datastoreUpload";
 import { capitalized } from "../../../common/src/text/sentence";
 import type { ModelChoice } from "../settings/modelChoice";
 

@@ -1,6 +1,6 @@
 import { AssetResolver, assetId, type WorkspaceId } from "../../../common/src/assets/assetResolver";
 import type { AssetGateway } from "../../../common/src/assets/assetGateway";
-import { describeUpload } from "../../../common/src/upload";
+import { describeUpload } from "../../../common/src/upload/datastoreUpload";
 import type { CommandJobSpec, JobCompute, JobInput } from "../jobFile/commandJobSpec";
 import type { ResolvedJobAssets } from "./commandJobBody";
 

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { JobEnvironment, InlineEnvironment } from "../azureml/environmentField";
 import type { AzureMLReference } from "../azureml/references";
 import { InputError } from "../errors/inputError";
-import { describeUpload, snapshotPath, uploadSnapshot, type UploadResult } from "../upload";
+import { describeUpload, uploadSnapshot, type UploadResult } from "../upload/datastoreUpload";
+import { snapshotPath } from "../upload/folderSnapshot";
 import { anonymousEnvironmentName, anonymousEnvironmentVersion, inlineEnvironmentBody } from "./anonymousEnvironment";
 import type { AssetGateway } from "./assetGateway";
 
