@@ -121,8 +121,11 @@ async function main(): Promise<void> {
 
     const counts = azure.validationCounts();
     const violations = azure.violations();
-    console.log(`\nSwagger checks: ${counts.validated} requests validated, ${counts.refused} refused, ${counts.unmatched} unmatched; ${violations.length} responses refused.`);
-    if (counts.validated === 0 || counts.refused > 0 || counts.unmatched > 0 || violations.length > 0) throw new Error("The local Azure saw traffic the swaggers refuse.");
+    console.log(
+      `\nSwagger checks: ${counts.validated} requests validated, ${counts.refused} refused, ${counts.unmatched} unmatched; ${violations.length} responses refused.`,
+    );
+    if (counts.validated === 0 || counts.refused > 0 || counts.unmatched > 0 || violations.length > 0)
+      throw new Error("The local Azure saw traffic the swaggers refuse.");
     console.log(`\nWhere the time went:\n${phaseTable(phases)}`);
   } finally {
     process.removeListener("SIGINT", onSignal);
