@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import * as yaml from "js-yaml";
+import { keyText, type PipelineNode } from "../../../local/runner/pipeline/yamlNodes";
 import { projectRoot, readTaskJson, taskFolders } from "../packaging/project";
 
 /*
@@ -65,4 +66,11 @@ export function loadPipelineYaml(file: string): unknown {
 /** The errors worth reading: anyOf alternatives that failed for unrelated reasons are noise. */
 export function describeErrors(validate: ValidateFunction): string {
   return (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`).join("\n");
+}
+
+/** A pipeline expanded by the local runner as Azure's parser hands it to the schema: every scalar text. */
+export function asSchemaSees(node: PipelineNode): unknown {
+  if (node.kind === "scalar") return node.value === null ? "" : String(node.value);
+  if (node.kind === "sequence") return node.items.map(asSchemaSees);
+  return Object.fromEntries(node.entries.map((entry) => [keyText(entry), asSchemaSees(entry.value)]));
 }

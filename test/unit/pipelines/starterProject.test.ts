@@ -9,7 +9,8 @@ import { loadConfiguration } from "../../../tasks/common/src/configuration/loadC
 import { readCommandJobFile } from "../../../tasks/AzureMLTrain/src/jobFile/commandJob";
 import { pythonWithSklearn } from "../../local/jobRunner/jobTestSupport";
 import { projectRoot } from "../packaging/project";
-import { describeErrors, loadPipelineYaml, pipelineValidator } from "./pipelineSchema";
+import { expandPipeline } from "../../../local/runner/pipeline/compilePipeline";
+import { asSchemaSees, describeErrors, loadPipelineYaml, pipelineValidator } from "./pipelineSchema";
 
 // The starter project a team copies (pipelines/): its pipelines against the official schema, the
 // files its steps name, its az ml YAML through our own readers, and its core scripts for real.
@@ -58,6 +59,41 @@ describe("the starter project (pipelines/)", () => {
           assert.ok(document.variables[name], `${file} sets ${name}`);
         }
         assert.equal(document.variables.ENVIRONMENT, path.basename(file, ".yml").toUpperCase());
+      });
+    }
+    // The stage template inserts keys with ${{ if }}, which the schema (written for expanded YAML) cannot read: it is checked expanded.
+    const expansions: [string, Record<string, string>][] = [
+      ["azure-pipelines.yml", { retrain: "false" }],
+      ["azure-pipelines.yml", { retrain: "true" }],
+      ["release-stage.yml", { environment: "dev" }],
+      ["release-stage.yml", { environment: "prod" }],
+    ];
+    for (const [file, parameters] of expansions) {
+      it(`${file} with ${JSON.stringify(parameters)} is valid once its templates are expanded`, () => {
+        const expanded = expandPipeline(inStarter(file), { parameters, predefinedVariables: {}, repositoryRoot: starter });
+        const validate = pipelineValidator();
+        assert.ok(validate(asSchemaSees(expanded)), describeErrors(validate));
+      });
+    }
+    for (const retrain of ["false", "true"]) {
+      it(`Test and Prod ${retrain === "true" ? "retrain when asked" : "promote Dev's model, not retrain it"}, through Azure DevOps environments`, () => {
+        const expanded = asSchemaSees(
+          expandPipeline(inStarter("azure-pipelines.yml"), { parameters: { retrain }, predefinedVariables: {}, repositoryRoot: starter }),
+        ) as {
+          stages: { stage: string; jobs: { deployment?: string; environment?: string }[] }[];
+        };
+        assert.deepEqual(
+          expanded.stages.map((stage) => stage.stage),
+          ["Dev", "Test", "Prod"],
+        );
+        for (const stage of expanded.stages.slice(1)) {
+          const tasks = taskSteps(stage).map((step) => step.task);
+          assert.equal(tasks.includes("AzureMLTrain@1"), retrain === "true", `${stage.stage}: ${tasks.join(", ")}`);
+          assert.ok(tasks.includes("AzureMLDeploy@1"));
+          assert.equal(stage.jobs[0].environment, `mlops-${stage.stage.toLowerCase()}`);
+        }
+        const devTasks = taskSteps(expanded.stages[0]).map((step) => step.task);
+        assert.deepEqual(devTasks, ["AzureMLWorkspace@1", "AzureMLTrain@1", "AzureMLRegisterModel@1", "AzureMLDeploy@1", "AzureMLDeploy@1"]);
       });
     }
     it("the schema does know a misspelled input of ours", () => {

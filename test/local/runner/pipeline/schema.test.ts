@@ -2,21 +2,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expandPipeline } from "../../../../local/runner/pipeline/compilePipeline";
-import { keyText, PipelineNode } from "../../../../local/runner/pipeline/yamlNodes";
-import { describeErrors, pipelineValidator } from "../../../unit/pipelines/pipelineSchema";
+import { asSchemaSees, describeErrors, pipelineValidator } from "../../../unit/pipelines/pipelineSchema";
 import { fixtures } from "./pipelineTestSupport";
 
 /** The schema's complaints about a pipeline; '' when it is valid. */
 function schemaErrors(pipeline: unknown): string {
   const validate = pipelineValidator();
   return validate(pipeline) ? "" : describeErrors(validate);
-}
-
-/** The expanded pipeline as Azure's parser hands it to the schema: every scalar text. */
-function asSchemaSees(node: PipelineNode): unknown {
-  if (node.kind === "scalar") return node.value === null ? "" : typeof node.value === "boolean" ? String(node.value) : String(node.value);
-  if (node.kind === "sequence") return node.items.map(asSchemaSees);
-  return Object.fromEntries(node.entries.map((entry) => [keyText(entry), asSchemaSees(entry.value)]));
 }
 
 // The schema is the starter project's (test/unit/pipelines/pipelineSchema.ts): the official one with our tasks added.
