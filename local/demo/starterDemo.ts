@@ -105,7 +105,6 @@ async function main(): Promise<void> {
       stages: ["Dev"],
       sourcesDirectory: starter,
       connectionFile: azure.connectionFile,
-      runDirectory: path.join(stateDir, "run"),
       python,
       write: (line) => console.log(line),
       signal: cancel.signal,
