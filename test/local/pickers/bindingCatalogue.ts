@@ -5,10 +5,9 @@ import type { DataSourceBinding } from "../../unit/packaging/project";
  * for the workspace the pickers test provisions (./pickerWorld.ts). A task.json binding must be
  * one of these, exactly (pickers.test.ts checks it), so the syntax is written and tested once.
  *
- * EXTENSION POINT: a new list (AzureMLDeploy's online endpoints and their deployments are here
- * already, pending) gets its binding here, something to list in PickerWorld, and `expected`;
- * then its task.json binding is this entry's `binding` with a `target`. An entry whose `expected`
- * is undefined is reported as pending by the test, never passed silently.
+ * EXTENSION POINT: a new list gets its binding here, something to list in PickerWorld (made in
+ * ./pickerWorld.ts) and `expected`; then its task.json binding is this entry's `binding` with a
+ * `target`. Every entry is called and checked: there is no pending entry.
  */
 
 /** What the pickers test provisioned, which the lists must show. */
@@ -25,6 +24,10 @@ export interface PickerWorld {
   environments: string[];
   /** Model name → its versions. */
   models: Record<string, string[]>;
+  /** The workspace's online endpoints → their deployments; the first has two, the second none. */
+  onlineEndpoints: Record<string, string[]>;
+  /** The online endpoint of the other workspace, which the endpoint list of the first must not show. */
+  otherOnlineEndpointName: string;
 }
 
 export interface CatalogueEntry {
@@ -33,8 +36,8 @@ export interface CatalogueEntry {
   binding: Omit<DataSourceBinding, "target">;
   /** The inputs the editor would hold when the list is opened (what the binding depends on). */
   inputs: (world: PickerWorld) => Record<string, string>;
-  /** The Values the list must show, in any order; undefined: not provisioned by the test yet (pending). */
-  expected?: (world: PickerWorld) => string[];
+  /** The Values the list must show, in any order. */
+  expected: (world: PickerWorld) => string[];
 }
 
 const ARM = "{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}";
@@ -97,22 +100,29 @@ export const catalogue: Record<string, CatalogueEntry> = {
     inputs: inWorkspace,
     expected: (world) => Object.keys(world.models),
   },
+  latestModels: {
+    name: "models of the workspace, as references to their latest version",
+    binding: mlList(`${WORKSPACE}/models`, "jsonpath:$.value[*]", '{ "Value" : "{{{name}}}@latest", "DisplayValue" : "{{{name}}}" }'),
+    inputs: inWorkspace,
+    expected: (world) => Object.keys(world.models).map((name) => `${name}@latest`),
+  },
   modelVersions: {
     name: "versions of the model named by input modelName",
     binding: mlList(`${WORKSPACE}/models/$(modelName)/versions`),
     inputs: (world) => ({ ...inWorkspace(world), modelName: Object.keys(world.models)[0] }),
     expected: (world) => Object.values(world.models)[0],
   },
-  // AzureMLDeploy (being built on another branch): the local Azure's online endpoints come with it.
   onlineEndpoints: {
     name: "online endpoints of the workspace",
     binding: mlList(`${WORKSPACE}/onlineEndpoints`),
     inputs: inWorkspace,
+    expected: (world) => Object.keys(world.onlineEndpoints),
   },
   onlineDeployments: {
     name: "deployments of the online endpoint named by input endpointName",
     binding: mlList(`${WORKSPACE}/onlineEndpoints/$(endpointName)/deployments`),
-    inputs: (world) => ({ ...inWorkspace(world), endpointName: "" }),
+    inputs: (world) => ({ ...inWorkspace(world), endpointName: Object.keys(world.onlineEndpoints)[0] }),
+    expected: (world) => Object.values(world.onlineEndpoints)[0],
   },
 };
 

@@ -3,15 +3,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { curatedEnvironmentNames } from "../../../local/azure/services/machinelearning/arm/curatedEnvironments";
 import { MlWorkspaceBed, startMlWorkspaceBed } from "../../e2e/mlWorkspaceBed";
+import { model1Prediction, model1Request, model1Sample } from "../../scoringApp/scoringAppSupport";
 import { armRequest, connectionToken, subscriptionPrincipal } from "./armFetch";
 import type { PickerWorld } from "./bindingCatalogue";
+import { provisionOnlineWorld } from "./onlineWorld";
 
 /**
  * What the pick lists are tested on, made as a pipeline would make it on a local Azure of its own
  * (strict: every exchange checked against the swaggers): a workspace with a compute cluster
  * (the built AzureMLWorkspace task), a second one in another resource group, an environment of
- * the workspace's own (PUT as `az ml environment create` does), and two models, one with two
- * versions (the built AzureMLRegisterModel task, from local files).
+ * the workspace's own (PUT as `az ml environment create` does), three models, one with two
+ * versions (the built AzureMLRegisterModel task, from local files), and online endpoints, one
+ * with two deployments of one of those models (the built AzureMLDeploy task: ./onlineWorld.ts).
  */
 export async function provisionPickerWorld(): Promise<{ bed: MlWorkspaceBed; world: PickerWorld; token: string }> {
   const bed = await startMlWorkspaceBed("pickers");
@@ -19,6 +22,7 @@ export async function provisionPickerWorld(): Promise<{ bed: MlWorkspaceBed; wor
     const otherResourceGroup = "rg-pickers-other";
     const other = await bed.runTask("AzureMLWorkspace", { createResourceGroup: "true", resourceGroup: otherResourceGroup, namespace: "pickersother" });
     assert.equal(other.result, "Succeeded", other.log);
+    assert.ok(other.outputs.workspaceId && other.outputs.workspaceName, other.log);
 
     const environmentName = "diabetes-scoring";
     const workspacePath = `/subscriptions/${bed.azure.connection.subscriptionId}/resourceGroups/${bed.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${bed.workspaceName}`;
@@ -39,15 +43,33 @@ export async function provisionPickerWorld(): Promise<{ bed: MlWorkspaceBed; wor
         assert.equal(registered.outputs.modelVersion, version, registered.log);
       }
     }
+
+    // What the deployments serve: Microsoft's sample regression, whose answer the smoke test knows.
+    const servedModel = "sklearn-regression";
+    fs.cpSync(path.join(model1Sample, "model"), path.join(bed.workDir, servedModel, "model"), { recursive: true });
+    const served = await bed.runTask("AzureMLRegisterModel", { source: "localPath", localPath: `${servedModel}/model`, modelName: servedModel });
+    assert.equal(served.outputs.modelVersion, "1", served.log);
+    models[servedModel] = ["1"];
+
+    const online = await provisionOnlineWorld(bed, {
+      // Written as AzureMLDeploy's model list and AzureMLTrain's environment list offer them.
+      model: `${servedModel}@latest`,
+      environment: `azureml:${environmentName}@latest`,
+      scoringCode: path.join(model1Sample, "onlinescoring"),
+      smokeTest: { request: model1Request, responsePattern: `^\\[${Math.trunc(model1Prediction[0])}\\.` },
+      otherWorkspacePath: other.outputs.workspaceId,
+      token,
+    });
     const world: PickerWorld = {
       resourceGroups: [bed.resourceGroup, otherResourceGroup],
       resourceGroup: bed.resourceGroup,
       workspaceName: bed.workspaceName,
       otherResourceGroup,
-      otherWorkspaceName: other.outputs.workspaceName ?? "",
+      otherWorkspaceName: other.outputs.workspaceName,
       computeClusters: [bed.clusterName],
       environments: [...curatedEnvironmentNames(), environmentName],
       models,
+      ...online,
     };
     return { bed, world, token };
   } catch (error) {
