@@ -14,6 +14,7 @@ import { localAzure } from "./bench/local-azure.mjs";
 import { packageSize } from "./bench/package-size.mjs";
 import { pipelineRunner } from "./bench/pipeline-runner.mjs";
 import { scoringApp } from "./bench/scoring-app.mjs";
+import { starterDemo } from "./bench/starter-demo.mjs";
 import { trainJobs } from "./bench/train-jobs.mjs";
 
 const SECTIONS = [
@@ -22,7 +23,8 @@ const SECTIONS = [
   { title: "Local Azure and AzureMLWorkspace on it", run: localAzure },
   { title: "AzureMLTrain on the local Azure: code upload, log latency, calls while waiting", run: trainJobs },
   { title: "The pipeline runner's overhead per step", run: pipelineRunner },
-  { title: "Scoring app: gunicorn as its Dockerfile serves it vs Flask's development server", run: scoringApp },
+  { title: "Scoring app: gunicorn as its Dockerfile serves it, Flask's development server, and the local online endpoint", run: scoringApp },
+  { title: "`npm run demo`: the Dev stage by phase, the training itself, and the deploy step's phases", run: starterDemo },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -2,15 +2,17 @@
 // model-1 sample written into a context by the task's own code, then served the way its
 // Dockerfile serves it (gunicorn with the Dockerfile's CMD and ENV; the image's /var/azureml-app
 // is the context folder here, loopback in place of 0.0.0.0) and by Flask's development server
-// (`python app.py`), each under the same load from a second process on loopback
+// (`python app.py`), and through a real online endpoint of the local Azure (local-endpoint.mjs:
+// its HTTPS scoring URI with its key), each under the same load from a second process on loopback
 // (load-generator.mjs: 32 keep-alive clients, 1 s warm-up, then 5 s measured). Requests per
-// second, p50 and p99 latency, medians over the runs; the rounds alternate between the servers so
-// that machine noise touches both alike.
+// second, p50 and p99 latency, medians over the runs; the rounds alternate the order of the
+// targets so that machine noise touches them alike.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
+import { localEndpointTarget } from "./local-endpoint.mjs";
 import { markdownTable, ms } from "./markdown.mjs";
 import { median } from "./measure.mjs";
 
@@ -114,12 +116,10 @@ async function untilServing(server, pattern) {
 }
 
 /**
- * What the bench serves the sample with. Each `start` returns `{ url, headers?, ca?, stop }`.
- * The same through the local endpoint (issue 8) goes here as a third target: its `start` deploys
- * the sample on the local Azure (scripts/bench/local-azure-process.mjs starts one) and returns the
- * endpoint's scoring URI, its key as an `authorization` header and the emulator's CA.
+ * What the bench serves the sample with. Each `start` returns `{ url, headers?, ca?, stop }`, once
+ * per round; a target with `setUp` (once, before the rounds) has `tearDown` (once, whatever happens).
  */
-function servingTargets({ workers, threads }) {
+function servingTargets(root, { workers, threads }) {
   return [
     {
       key: "gunicorn",
@@ -145,6 +145,7 @@ function servingTargets({ workers, threads }) {
         return { url, stop: server.stop };
       },
     },
+    localEndpointTarget(root, { concurrency: CONCURRENCY }),
   ];
 }
 
@@ -186,12 +187,34 @@ async function measure(root, target, setup) {
   }
 }
 
+/** Sets up the targets that need it; one that cannot be set up is left out of the rounds, with its reason. */
+async function setUpTargets(targets, workDir) {
+  const ready = [];
+  const notes = [];
+  for (const target of targets) {
+    if (!target.setUp) {
+      ready.push(target);
+      continue;
+    }
+    console.error(`bench:   setting up ${target.key}…`);
+    try {
+      const { setUpMs } = await target.setUp({ workDir });
+      notes.push(`${target.key}: set up in ${(setUpMs / 1000).toFixed(1)} s`);
+      ready.push(target);
+    } catch (error) {
+      notes.push(`${target.key}: **not measured**, its set-up failed: ${error.message.replaceAll("\n", " ")}`);
+    }
+  }
+  return { ready, notes };
+}
+
 export async function scoringApp({ root, runs }) {
   const python = scoringPython(root);
   if (python.skip) return `Skipped: ${python.skip}.`;
   const rounds = Math.min(runs, 3);
   const workers = cpus().length;
   const workDir = mkdtempSync(join(tmpdir(), "bench-scoring-app-"));
+  const all = [];
   try {
     const context = join(workDir, "context");
     await writeSampleContext(root, context);
@@ -199,7 +222,8 @@ export async function scoringApp({ root, runs }) {
     const binDir = join(workDir, "bin");
     mkdirSync(binDir);
     writeFileSync(join(binDir, "gunicorn"), `#!/bin/sh\nexec '${python.executable}' -m gunicorn "$@"\n`, { mode: 0o755 });
-    const targets = servingTargets({ workers, threads: dockerfileServing(context).env.WORKER_THREADS });
+    all.push(...servingTargets(root, { workers, threads: dockerfileServing(context).env.WORKER_THREADS }));
+    const { ready: targets, notes } = await setUpTargets(all, workDir);
     const loads = [loadAverage()];
     const figures = new Map(targets.map((target) => [target.key, []]));
     for (let round = 0; round < rounds; round++) {
@@ -210,6 +234,7 @@ export async function scoringApp({ root, runs }) {
     }
     const summary = (key) => {
       const list = figures.get(key);
+      if (!list) return undefined;
       return {
         rps: median(list.map((f) => f.requestsPerSecond)),
         p50: median(list.map((f) => f.p50Ms)),
@@ -223,7 +248,16 @@ export async function scoringApp({ root, runs }) {
     });
     const served = summary("gunicorn");
     const development = summary("flask");
+    const endpoint = summary("endpoint");
     const ratio = served.rps / development.rps;
+    const endpointTarget = all.find((target) => target.key === "endpoint");
+    const endpointLine = endpoint
+      ? [
+          `Through the local endpoint: **${endpoint.rps.toFixed(0)} requests/s**, p50 ${ms(endpoint.p50)} ms, p99 ${ms(endpoint.p99)} ms: ${(endpoint.rps / development.rps).toFixed(2)}× the requests per second of the development server, ${(endpoint.rps / served.rps).toFixed(2)}× gunicorn's.`,
+          "The local Azure serves a deployment with `python app.py` (the same app and development server as the second row), behind its own HTTPS front end in Node: TLS with the client, the key checked, the deployment picked by traffic, its in-flight limit, and the request forwarded to the app over loopback HTTP on kept-alive connections. That front end runs on the same cores as the app and the load generator.",
+          `The deployment sets max_concurrent_requests_per_instance: ${endpointTarget.maxConcurrent}, the least with which the endpoint admits ${CONCURRENCY} requests in flight (2 × ${endpointTarget.maxConcurrent} × 1 instance); at the default, 1, it answers 429 beyond 2, as Azure does.`,
+        ].join(" ")
+      : "Through the local endpoint: not measured (see below).";
     return [
       `The azureml-examples model-1 sample (\`POST /score\`, two rows), its context written by AzureMLDeploy's writeDockerContext; ${CONCURRENCY} keep-alive clients in a second process on loopback, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; median of ${rounds} rounds. ${cpus().length} cores shared by the server, the load generator and whatever else runs on the machine (1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the runs).`,
       "",
@@ -231,9 +265,11 @@ export async function scoringApp({ root, runs }) {
       "",
       `gunicorn / development server: **${ratio.toFixed(2)}×** requests per second (goal ≥ ${GOAL_RATIO}×: ${ratio >= GOAL_RATIO ? "met" : "**not met**"}); gunicorn's p99 **${ms(served.p99)} ms** (goal < ${GOAL_P99_MS} ms at ${CONCURRENCY} concurrent: ${served.p99 < GOAL_P99_MS ? "met" : "**not met**"}).`,
       "",
-      "Through the local endpoint: not measured yet (a target to add in scripts/bench/scoring-app.mjs, servingTargets).",
+      endpointLine,
+      ...(notes.length ? ["", ...notes.map((note) => `- ${note}`)] : []),
     ].join("\n");
   } finally {
+    for (const target of all) await target.tearDown?.();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import * as tl from "azure-pipelines-task-lib/task";
 import { logSection } from "../../common/src/log/logGroup";
+import { phaseTimesLine } from "../../common/src/log/phaseTimes";
 import { setOutputs } from "../../common/src/log/outputVariables";
 import { uploadRunSummary } from "../../common/src/log/runSummary";
 import { logSafe } from "../../common/src/text/sentence";
@@ -59,6 +60,7 @@ function reportOnline(outcome: OnlineOutcome): void {
   uploadRunSummary("azureml-deploy", onlineSummaryMarkdown(outcome));
   log(`Traffic after: ${describeTraffic(outcome.trafficAfter)} (before: ${describeTraffic(outcome.trafficBefore)}).`);
   log(`Scoring URI: ${outcome.scoringUri}`);
+  log(phaseTimesLine(outcome.phases));
   const sentence = logSafe(onlineClosingSentence(outcome));
   console.log(sentence);
   tl.setResult(tl.TaskResult.Succeeded, sentence);

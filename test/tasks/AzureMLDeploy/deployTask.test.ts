@@ -170,6 +170,58 @@ describe("AzureMLDeploy task (MockTestRunner, in-memory Azure ML online endpoint
     });
   });
 
+  describe("where the time went", () => {
+    /** The phases the "Time by phase" log line names, in order; each with a time in seconds. */
+    function phasesInLog(stdout: string): string[] {
+      const lines = stdout.split("\n").filter((line) => line.startsWith("Time by phase: "));
+      assert.equal(lines.length, 1, stdout);
+      const match = /^Time by phase: (.*)\.$/.exec(lines[0].trimEnd());
+      assert.ok(match, lines[0]);
+      return match[1].split("; ").map((entry) => {
+        const phase = /^(.+) \d+\.\d\d s$/.exec(entry);
+        assert.ok(phase, `no time in '${entry}'`);
+        return phase[1];
+      });
+    }
+
+    /** The phases of the summary's "Time" table, in order. */
+    function phasesInSummary(summary: string): string[] {
+      const table = summary.split("#### Time")[1] ?? "";
+      return table
+        .split("\n")
+        .filter((line) => /^\| .+ \| \d+\.\d\d s \|$/.test(line))
+        .map((line) => line.split(" | ")[0].slice(2));
+    }
+
+    it("reports each phase of a first rollout, in order, in its log and its summary", async () => {
+      const runner = await bed.run({ inputs: blueInputs });
+      assertSucceeded(runner);
+      const expected = ["endpoint lookup", "model", "code", "environment", "endpoint creation", "deployment", "scoring URI and key", "smoke test", "traffic"];
+      assert.deepEqual(phasesInLog(runner.stdout), expected);
+      assert.deepEqual(phasesInSummary(bed.summaries()[0]), expected);
+    });
+
+    it("reports the endpoint kept and the previous deployments deleted in a blue/green rollout", async () => {
+      assertSucceeded(await bed.run({ inputs: blueInputs }));
+      const runner = await bed.run({ inputs: { ...greenInputs, previousDeployments: "delete" } });
+      assertSucceeded(runner);
+      const expected = [
+        "endpoint lookup",
+        "model",
+        "code",
+        "environment",
+        "endpoint kept",
+        "deployment",
+        "scoring URI and key",
+        "smoke test",
+        "traffic",
+        "previous deployments",
+      ];
+      assert.deepEqual(phasesInLog(runner.stdout), expected);
+      assert.deepEqual(phasesInSummary(bed.summaries().find((text) => text.includes("Deployment green")) ?? ""), expected);
+    });
+  });
+
   describe("a deployment that fails", () => {
     it("prints the deployment's container logs, leaves traffic exactly as it was, and fails with Azure's error", async () => {
       assertSucceeded(await bed.run({ inputs: blueInputs }));

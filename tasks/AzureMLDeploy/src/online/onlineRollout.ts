@@ -5,6 +5,7 @@ import type { EndpointAuthMode, OnlineEndpointSpec } from "../../../common/src/a
 import { AzureMLFailure } from "../../../common/src/errors/azureMLFailure";
 import { InputError } from "../../../common/src/errors/inputError";
 import { inLogGroup } from "../../../common/src/log/logGroup";
+import { PhaseTimes, type PhaseTime } from "../../../common/src/log/phaseTimes";
 import { resolveDeploymentAssets, type DeploymentAssetOutcomes } from "../assets/deploymentAssets";
 import type { OnlineDeploySettings, OnlineSettings } from "../settings/deploySettings";
 import { runSmokeTest, type SmokeTestResult } from "../smokeTest/smokeTest";
@@ -60,6 +61,8 @@ export interface OnlineOutcome {
   deleted: string[];
   /** Deletions that failed: the deployment is left, with a warning. */
   notDeleted: string[];
+  /** Wall time of each phase of the rollout, in order. */
+  phases: PhaseTime[];
 }
 
 function trafficOf(endpoint: OnlineEndpoint | undefined): Traffic {
@@ -103,36 +106,54 @@ export class OnlineRollout {
 
   async run(): Promise<OnlineOutcome> {
     const { endpoints } = this.dependencies;
-    const existing = await endpoints.getEndpoint(this.endpointName);
-    // Checked before anything is uploaded or created: a wrong kind or compute changes nothing.
-    const computeId = existing ? undefined : await this.checkNewEndpoint();
-    if (existing) this.checkExistingEndpoint(existing);
-    const location = await endpoints.workspaceLocation();
+    const phases = new PhaseTimes(() => (this.dependencies.clock ?? realClock).now());
+    // The first call signs in: its time is the lookup's.
+    const { existing, computeId, location } = await phases.time("endpoint lookup", async () => {
+      const found = await endpoints.getEndpoint(this.endpointName);
+      // Checked before anything is uploaded or created: a wrong kind or compute changes nothing.
+      const compute = found ? undefined : await this.checkNewEndpoint();
+      if (found) this.checkExistingEndpoint(found);
+      return { existing: found, computeId: compute, location: await endpoints.workspaceLocation() };
+    });
 
     const { assets, outcomes } = await inLogGroup("Preparing the model, code and environment", () =>
-      resolveDeploymentAssets(this.settings.deployment, this.settings.model, {
-        gateway: this.dependencies.assets,
-        workspaceId: this.settings.workspace.id,
-        workspaceName: this.settings.workspace.name,
-        log: (line) => this.log(line),
-      }),
+      resolveDeploymentAssets(
+        this.settings.deployment,
+        this.settings.model,
+        {
+          gateway: this.dependencies.assets,
+          workspaceId: this.settings.workspace.id,
+          workspaceName: this.settings.workspace.name,
+          log: (line) => this.log(line),
+        },
+        phases,
+      ),
     );
 
-    const endpoint = existing ? await this.keepEndpoint(existing) : await this.createEndpoint(location, computeId);
+    const endpoint = existing
+      ? await phases.time("endpoint kept", () => this.keepEndpoint(existing))
+      : await phases.time("endpoint creation", () => this.createEndpoint(location, computeId));
     const trafficBefore = trafficOf(endpoint);
     this.log(`Traffic of endpoint '${this.endpointName}' now: ${describeTraffic(trafficBefore)}.`);
 
-    const deploymentCreated = await this.deploy(deploymentBody(this.settings.deployment, assets, location), trafficBefore);
+    const body = deploymentBody(this.settings.deployment, assets, location);
+    // Created or updated, and waited for until it serves.
+    const deploymentCreated = await phases.time("deployment", () => this.deploy(body, trafficBefore));
 
-    const ready = (await endpoints.getEndpoint(this.endpointName)) ?? endpoint;
+    const { ready, authMode, credential } = await phases.time("scoring URI and key", async () => {
+      const read = (await endpoints.getEndpoint(this.endpointName)) ?? endpoint;
+      const mode = fileAuthMode(read.properties.authMode) ?? "key";
+      const needsCredential = this.online.smokeTest !== undefined || mode === "key";
+      return { ready: read, authMode: mode, credential: needsCredential ? await this.credential(mode) : undefined };
+    });
     const scoringUri = ready.properties.scoringUri ?? "";
-    const authMode = fileAuthMode(ready.properties.authMode) ?? "key";
-    const needsCredential = this.online.smokeTest !== undefined || authMode === "key";
-    const credential = needsCredential ? await this.credential(authMode) : undefined;
 
-    const smokeTest = await this.smokeTest(scoringUri, credential);
-    const trafficAfter = await this.moveTraffic(trafficBefore);
-    const { deleted, notDeleted } = await this.retire(trafficBefore, trafficAfter);
+    const smokeTest = await phases.time("smoke test", () => this.smokeTest(scoringUri, credential));
+    const trafficAfter = await phases.time("traffic", () => this.moveTraffic(trafficBefore));
+    const { deleted, notDeleted } =
+      this.online.traffic.previousDeployments === "delete"
+        ? await phases.time("previous deployments", () => this.retire(trafficBefore, trafficAfter))
+        : { deleted: [], notDeleted: [] };
 
     return {
       kind: "online",
@@ -151,6 +172,7 @@ export class OnlineRollout {
       trafficAfter,
       deleted,
       notDeleted,
+      phases: phases.list(),
     };
   }
 

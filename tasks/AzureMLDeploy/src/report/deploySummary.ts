@@ -1,3 +1,4 @@
+import { phaseTimesMarkdown } from "../../../common/src/log/phaseTimes";
 import { markdownRows, markdownText } from "../../../common/src/text/markdownText";
 import type { OnlineOutcome } from "../online/onlineRollout";
 
@@ -25,7 +26,7 @@ function trafficRows(outcome: OnlineOutcome): string[][] {
   });
 }
 
-/** The run summary page of an online rollout: what was deployed from what, the smoke test, and the traffic before and after. */
+/** The run summary page of an online rollout: what was deployed from what, the smoke test, the traffic before and after, and where the time went. */
 export function onlineSummaryMarkdown(outcome: OnlineOutcome): string {
   const share = outcome.trafficAfter[outcome.deploymentName] ?? 0;
   const heading = `### Deployment ${t(outcome.deploymentName)} of endpoint ${t(outcome.endpointName)}: ${share} % of the traffic`;
@@ -49,6 +50,10 @@ export function onlineSummaryMarkdown(outcome: OnlineOutcome): string {
     "#### Traffic",
     "",
     markdownRows(["Deployment", "Before", "After", ""], trafficRows(outcome)),
+    "",
+    "#### Time",
+    "",
+    phaseTimesMarkdown(outcome.phases),
   ];
   return `${lines.join("\n")}\n`;
 }
