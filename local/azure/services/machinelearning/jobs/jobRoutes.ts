@@ -1,4 +1,5 @@
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
+import { ArmRequestContext, ArmResult, ArmRoute } from "../../../arm/armRoute";
+import { machineLearningRoutes } from "../arm/machineLearningRoute";
 import { ArmError } from "../../../arm/armErrors";
 import { HeaderMap } from "../../../http/exchange";
 import { ArmServices } from "../../../arm/armServices";
@@ -7,7 +8,7 @@ import { newStoredResource, requireBody, systemData, touch } from "../../../arm/
 import { isJsonObject, JsonObject, textOf, canonicalJson } from "../../../state/json";
 import { StoredResource } from "../../../state/resourceStore";
 import { terminalStatuses, JobStatus } from "../jobRunner/jobRun";
-import { jobType, machineLearningApiVersions, workspaceId, workspaceTemplate } from "../arm/workspaceIds";
+import { jobType, workspaceId, workspaceTemplate } from "../arm/workspaceIds";
 import { requireWorkspace } from "../arm/workspaceChildren";
 import { WorkspaceStorage } from "../arm/workspaceStorage";
 import { JobDefinition, mutableJobFields } from "./jobDefinition";
@@ -157,24 +158,7 @@ export function jobRoutes(services: ArmServices): ArmRoute[] {
     return { status: 200, body: { value: found.map(view) } };
   };
 
-  const route = (
-    operationId: string,
-    method: "GET" | "PUT" | "DELETE" | "POST",
-    template: string,
-    verb: string,
-    handler: ArmRoute["handler"],
-    scope: "path" | "pathParent" = "path",
-  ) =>
-    defineRoute({
-      operationId,
-      method,
-      template,
-      apiVersions: machineLearningApiVersions,
-      resourceType: jobType,
-      action: `Microsoft.MachineLearningServices/workspaces/jobs/${verb}`,
-      scope,
-      handler,
-    });
+  const route = machineLearningRoutes(jobType);
 
   return [
     route("Jobs_List", "GET", `${workspaceTemplate}/jobs`, "read", list, "pathParent"),

@@ -1,11 +1,11 @@
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
+import { ArmRequestContext, ArmResult, ArmRoute } from "../../../arm/armRoute";
+import { machineLearningRoutes } from "../arm/machineLearningRoute";
 import { ArmError, userError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
 import { defineDeletion } from "../../../arm/provisioning";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, systemData, tagsOf, touch } from "../../../arm/resourceHelpers";
 import { isJsonObject, JsonObject, textOf } from "../../../state/json";
 import { OperationRecord, StoredResource } from "../../../state/resourceStore";
-import { machineLearningApiVersions } from "../arm/workspaceIds";
 import { requireWorkspace } from "../arm/workspaceChildren";
 import { DeploymentReferences } from "./deploymentReferences";
 import { withDeploymentDefaults } from "./deploymentSettings";
@@ -249,24 +249,7 @@ export function onlineDeploymentRoutes(services: ArmServices): ArmRoute[] {
     };
   };
 
-  const route = (
-    operationId: string,
-    method: "GET" | "PUT" | "PATCH" | "DELETE" | "POST",
-    template: string,
-    verb: string,
-    handler: ArmRoute["handler"],
-    scope: "path" | "pathParent" = "path",
-  ) =>
-    defineRoute({
-      operationId,
-      method,
-      template,
-      apiVersions: machineLearningApiVersions,
-      resourceType: onlineDeploymentType,
-      action: `${onlineDeploymentType}/${verb}`,
-      scope,
-      handler,
-    });
+  const route = machineLearningRoutes(onlineDeploymentType);
 
   return [
     route(

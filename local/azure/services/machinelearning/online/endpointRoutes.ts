@@ -1,11 +1,12 @@
-import { ArmRequestContext, ArmResult, ArmRoute, defineRoute } from "../../../arm/armRoute";
+import { ArmRequestContext, ArmResult, ArmRoute } from "../../../arm/armRoute";
+import { machineLearningRoutes } from "../arm/machineLearningRoute";
 import { userError } from "../../../arm/armErrors";
 import { ArmServices } from "../../../arm/armServices";
 import { defineDeletion } from "../../../arm/provisioning";
 import { newStoredResource, propertiesOf, requireBody, requireLocation, systemData, tagsOf, touch } from "../../../arm/resourceHelpers";
 import { isJsonObject, JsonObject, JsonValue, jsonText, textOf } from "../../../state/json";
 import { ResourceStore, StoredResource } from "../../../state/resourceStore";
-import { computeType, machineLearningApiVersions, workspaceTemplate } from "../arm/workspaceIds";
+import { computeType, workspaceTemplate } from "../arm/workspaceIds";
 import { requireWorkspace } from "../arm/workspaceChildren";
 import { endpointKeys, EndpointKeys, issueAmlToken, newEndpointKey, newEndpointSecrets } from "./endpointCredentials";
 import { isValidOnlineName, onlineDeploymentType, onlineEndpointId, onlineEndpointTemplate, onlineEndpointType } from "./onlineIds";
@@ -281,24 +282,7 @@ export function onlineEndpointRoutes(services: ArmServices): ArmRoute[] {
     return { status: 202, headers };
   };
 
-  const route = (
-    operationId: string,
-    method: "GET" | "PUT" | "PATCH" | "DELETE" | "POST",
-    template: string,
-    verb: string,
-    handler: ArmRoute["handler"],
-    scope: "path" | "pathParent" = "path",
-  ) =>
-    defineRoute({
-      operationId,
-      method,
-      template,
-      apiVersions: machineLearningApiVersions,
-      resourceType: onlineEndpointType,
-      action: `${onlineEndpointType}/${verb}`,
-      scope,
-      handler,
-    });
+  const route = machineLearningRoutes(onlineEndpointType);
 
   return [
     route(
