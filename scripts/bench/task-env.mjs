@@ -6,36 +6,14 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// A real job file (Microsoft's hello-world, kept as a test fixture) for AzureMLTrain to read.
-const helloWorldJob = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "test",
-  "unit",
-  "azureml",
-  "fixtures",
-  "azureml-examples",
-  "cli",
-  "jobs",
-  "basics",
-  "hello-world.yml",
-);
+// Microsoft's azureml-examples files, kept as test fixtures, that the tasks read unchanged.
+const azuremlExamples = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "unit", "azureml", "fixtures", "azureml-examples", "cli");
 
-// Microsoft's online endpoint samples, kept as test fixtures, for AzureMLDeploy to read.
-const samplesDir = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "test",
-  "unit",
-  "azureml",
-  "fixtures",
-  "azureml-examples",
-  "cli",
-  "endpoints",
-  "online",
-);
+// A real job file (Microsoft's hello-world) for AzureMLTrain to read.
+const helloWorldJob = join(azuremlExamples, "jobs", "basics", "hello-world.yml");
+
+// Microsoft's online endpoint samples for AzureMLDeploy to read.
+const samplesDir = join(azuremlExamples, "endpoints", "online");
 
 /**
  * An AzureRM service connection with a service principal and a secret, exposed as the agent

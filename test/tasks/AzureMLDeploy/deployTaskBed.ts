@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { ModelVersion } from "@azure/arm-machinelearning";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import { runMockTask } from "../../support/mockTaskRun";
 import { assetsStateFileVariable, emptyAssetsState, type InMemoryAssetsState, readAssetsState } from "../support/inMemoryAssetGateway";
 import { connectionId, devAgentEnvironment } from "../support/devAgent";
+import { changeStateFile, TaskBedFolder } from "../support/taskBedFolder";
 import {
   type DeploymentScript,
   emptyEndpointsState,
@@ -45,14 +45,14 @@ export const sampleRequest = "online/sample-request.json";
  * endpoints and their scoring route), as an agent would run it for the DEV environment, in a
  * sources folder holding Microsoft's online endpoint samples and a sample request.
  */
-export class DeployTaskBed {
-  private constructor(readonly workDir: string) {}
+export class DeployTaskBed extends TaskBedFolder {
+  private constructor() {
+    super("azureml-deploy-task-");
+  }
 
   static create(): DeployTaskBed {
-    const workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "azureml-deploy-task-")));
-    fs.mkdirSync(path.join(workDir, "agent-temp"));
-    const bed = new DeployTaskBed(workDir);
-    fs.cpSync(samples, path.join(workDir, "online"), { recursive: true });
+    const bed = new DeployTaskBed();
+    fs.cpSync(samples, path.join(bed.workDir, "online"), { recursive: true });
     bed.write(
       sampleRequest,
       JSON.stringify({
@@ -75,25 +75,12 @@ export class DeployTaskBed {
     return path.join(this.workDir, "endpoints-state.json");
   }
 
-  remove(): void {
-    fs.rmSync(this.workDir, { recursive: true, force: true });
-  }
-
-  write(relative: string, content: string): string {
-    const file = path.join(this.workDir, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-  }
-
   endpoints(): InMemoryEndpointsState {
     return readEndpointsState(this.endpointsFile);
   }
 
   changeEndpoints(change: (state: InMemoryEndpointsState) => void): void {
-    const state = this.endpoints();
-    change(state);
-    fs.writeFileSync(this.endpointsFile, JSON.stringify(state, null, 2));
+    changeStateFile(this.endpointsFile, readEndpointsState, change);
   }
 
   /** How a deployment of this name behaves from now on. */
@@ -106,9 +93,7 @@ export class DeployTaskBed {
   }
 
   changeAssets(change: (state: InMemoryAssetsState) => void): void {
-    const state = this.assets();
-    change(state);
-    fs.writeFileSync(this.assetsFile, JSON.stringify(state, null, 2));
+    changeStateFile(this.assetsFile, readAssetsState, change);
   }
 
   /** A model version registered earlier (the newest is the one added last). */
@@ -136,11 +121,7 @@ export class DeployTaskBed {
 
   /** The markdown summaries the task attached to the run. */
   summaries(): string[] {
-    const folder = path.join(this.workDir, "agent-temp");
-    return fs
-      .readdirSync(folder)
-      .filter((name) => name.startsWith("azureml-deploy-") && name.endsWith(".md"))
-      .map((name) => fs.readFileSync(path.join(folder, name), "utf8"));
+    return this.summariesNamed("azureml-deploy-");
   }
 
   environment(scenario: Scenario = {}): Record<string, string> {

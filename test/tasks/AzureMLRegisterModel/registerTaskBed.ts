@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { JobBase } from "@azure/arm-machinelearning";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
@@ -8,6 +7,7 @@ import { runMockTask } from "../../support/mockTaskRun";
 import { emptyJobsState, type InMemoryJobsState, jobsStateFileVariable, readJobsState } from "../support/inMemoryJobGateway";
 import { emptyModelsState, type InMemoryModelsState, modelsStateFileVariable, readModelsState, type StoredVersion } from "./inMemoryModelRegistry";
 import { connectionId, devAgentEnvironment } from "../support/devAgent";
+import { changeStateFile, TaskBedFolder } from "../support/taskBedFolder";
 export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceName, workspaceId } from "../support/devAgent";
 
 export interface Scenario {
@@ -20,13 +20,13 @@ export interface Scenario {
  * artifacts, uploads, and the job twin), as an agent would run it for the DEV environment:
  * NAMESPACE mlopsdev01, so workspace amlmlopsdev01 in rg-mlops-dev.
  */
-export class RegisterTaskBed {
-  private constructor(readonly workDir: string) {}
+export class RegisterTaskBed extends TaskBedFolder {
+  private constructor() {
+    super("azureml-register-task-");
+  }
 
   static create(): RegisterTaskBed {
-    const workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "azureml-register-task-")));
-    fs.mkdirSync(path.join(workDir, "agent-temp"));
-    const bed = new RegisterTaskBed(workDir);
+    const bed = new RegisterTaskBed();
     fs.writeFileSync(bed.modelsFile, JSON.stringify(emptyModelsState()));
     fs.writeFileSync(bed.jobsFile, JSON.stringify(emptyJobsState()));
     return bed;
@@ -40,10 +40,6 @@ export class RegisterTaskBed {
     return path.join(this.workDir, "jobs-state.json");
   }
 
-  remove(): void {
-    fs.rmSync(this.workDir, { recursive: true, force: true });
-  }
-
   models(): InMemoryModelsState {
     return readModelsState(this.modelsFile);
   }
@@ -53,18 +49,16 @@ export class RegisterTaskBed {
   }
 
   changeModels(change: (state: InMemoryModelsState) => void): void {
-    const state = this.models();
-    change(state);
-    fs.writeFileSync(this.modelsFile, JSON.stringify(state, null, 2));
+    changeStateFile(this.modelsFile, readModelsState, change);
   }
 
   /** A job that ran (status Completed unless said otherwise), its outputs, and the metrics file it wrote under ./outputs. */
   addJob(name: string, options: { status?: string; outputs?: Record<string, JobOutputState>; metrics?: unknown } = {}): void {
-    const state = this.jobs();
     const status = options.status ?? "Completed";
     const submitted = { properties: { jobType: "Command", experimentName: "train" } } as unknown as JobBase;
-    state.jobs[name] = { submitted, status, script: { statuses: [status], outputs: options.outputs ?? {} } };
-    fs.writeFileSync(this.jobsFile, JSON.stringify(state, null, 2));
+    changeStateFile(this.jobsFile, readJobsState, (state) => {
+      state.jobs[name] = { submitted, status, script: { statuses: [status], outputs: options.outputs ?? {} } };
+    });
     if (options.metrics !== undefined) {
       this.changeModels((models) => (models.artifacts[`${name}/outputs/metrics.json`] = JSON.stringify(options.metrics)));
     }
@@ -89,20 +83,9 @@ export class RegisterTaskBed {
     return [...this.jobs().calls, ...this.models().calls].map((call) => `${call.operation} ${call.target}`);
   }
 
-  write(relative: string, content: string | Buffer): string {
-    const file = path.join(this.workDir, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-  }
-
   /** The markdown summaries the task attached to the run. */
   summaries(): string[] {
-    const folder = path.join(this.workDir, "agent-temp");
-    return fs
-      .readdirSync(folder)
-      .filter((name) => name.startsWith("azureml-register-model-") && name.endsWith(".md"))
-      .map((name) => fs.readFileSync(path.join(folder, name), "utf8"));
+    return this.summariesNamed("azureml-register-model-");
   }
 
   environment(scenario: Scenario = {}): Record<string, string> {

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import { hostEnvironment } from "../../../local/runner/agentEnvironment";
@@ -8,6 +7,7 @@ import { runMockTask } from "../../support/mockTaskRun";
 import { assetsStateFileVariable, emptyAssetsState, InMemoryAssetsState, readAssetsState } from "../support/inMemoryAssetGateway";
 import { emptyJobsState, InMemoryJobsState, jobsStateFileVariable, readJobsState, ScriptedJob } from "../support/inMemoryJobGateway";
 import { connectionId, devAgentEnvironment } from "../support/devAgent";
+import { changeStateFile, TaskBedFolder } from "../support/taskBedFolder";
 export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup, workspaceId } from "../support/devAgent";
 
 export const trainingJob = [
@@ -35,13 +35,13 @@ export interface Scenario {
  * principal connection, DESIGN §1's variables, a sources folder holding `ml/job.yml`, its `src`
  * code folder and `data` input. Nothing of the caller's environment reaches the task.
  */
-export class TrainTaskBed {
-  private constructor(readonly workDir: string) {}
+export class TrainTaskBed extends TaskBedFolder {
+  private constructor() {
+    super("azureml-train-task-");
+  }
 
   static create(scripts?: Record<string, ScriptedJob>): TrainTaskBed {
-    const workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "azureml-train-task-")));
-    fs.mkdirSync(path.join(workDir, "agent-temp"));
-    const bed = new TrainTaskBed(workDir);
+    const bed = new TrainTaskBed();
     fs.writeFileSync(bed.jobsFile, JSON.stringify(emptyJobsState(scripts)));
     fs.writeFileSync(bed.assetsFile, JSON.stringify(emptyAssetsState()));
     bed.write("ml/job.yml", trainingJob);
@@ -58,17 +58,6 @@ export class TrainTaskBed {
     return path.join(this.workDir, "assets-state.json");
   }
 
-  remove(): void {
-    fs.rmSync(this.workDir, { recursive: true, force: true });
-  }
-
-  write(relative: string, content: string): string {
-    const file = path.join(this.workDir, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
-  }
-
   jobs(): InMemoryJobsState {
     return readJobsState(this.jobsFile);
   }
@@ -78,9 +67,7 @@ export class TrainTaskBed {
   }
 
   writeAssets(change: (state: InMemoryAssetsState) => void): void {
-    const state = this.assets();
-    change(state);
-    fs.writeFileSync(this.assetsFile, JSON.stringify(state, null, 2));
+    changeStateFile(this.assetsFile, readAssetsState, change);
   }
 
   /** The environment the agent gives the task for this scenario. */

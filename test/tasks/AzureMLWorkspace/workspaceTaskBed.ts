@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { MockTestRunner } from "azure-pipelines-task-lib/mock-test";
 import { unescapeCommandText } from "../../../local/runner/loggingCommands";
 import { runMockTask } from "../../support/mockTaskRun";
 import { emptyState, InMemoryAzureState, readState, stateFileVariable } from "./inMemoryWorkspaceGateway";
 import { connectionId, subscriptionId, resourceGroup, devAgentEnvironment } from "../support/devAgent";
+import { TaskBedFolder } from "../support/taskBedFolder";
 export { connectionId, subscriptionId, tenantId, servicePrincipalKey, resourceGroup } from "../support/devAgent";
 
 export const clustersYaml = ["- name: cpu-cluster", "  size: Standard_DS3_v2", "  min_instances: 0", "  max_instances: 2"].join("\n");
@@ -28,27 +28,20 @@ export function resourceId(group: string, type: string, name: string): string {
  * which exists): a service principal connection, the pipeline variables of DESIGN §1, a working
  * folder of its own. Nothing of the caller's environment reaches the task.
  */
-export class WorkspaceTaskBed {
-  private constructor(
-    readonly workDir: string,
-    readonly stateFile: string,
-    private readonly computeClusters: string,
-  ) {}
+export class WorkspaceTaskBed extends TaskBedFolder {
+  readonly stateFile = path.join(this.workDir, "azure-state.json");
+
+  private constructor(private readonly computeClusters: string) {
+    super("azureml-workspace-task-");
+  }
 
   /** `computeClusters`: the clusters every run provisions unless its scenario says otherwise (default: one). */
   static create(options: { computeClusters?: string } = {}): WorkspaceTaskBed {
-    // Real path: the task resolves output paths through symbolic links (/tmp may be one).
-    const workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "azureml-workspace-task-")));
-    fs.mkdirSync(path.join(workDir, "agent-temp")); // the agent's temp folder always exists: task-lib keeps its vault key there
-    const bed = new WorkspaceTaskBed(workDir, path.join(workDir, "azure-state.json"), options.computeClusters ?? clustersYaml);
+    const bed = new WorkspaceTaskBed(options.computeClusters ?? clustersYaml);
     bed.writeState((state) => {
       state.resourceGroups[resourceGroup] = { location: "westeurope", tags: {} };
     });
     return bed;
-  }
-
-  remove(): void {
-    fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 
   writeState(change: (state: InMemoryAzureState) => void): void {
@@ -64,14 +57,6 @@ export class WorkspaceTaskBed {
   /** A path inside the job's working folder. */
   path(...parts: string[]): string {
     return path.join(this.workDir, ...parts);
-  }
-
-  /** Writes a file of the job's sources (a configuration file, a clusters file…) and returns its path. */
-  write(relative: string, content: string): string {
-    const file = this.path(relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return file;
   }
 
   calls(): InMemoryAzureState["calls"] {
