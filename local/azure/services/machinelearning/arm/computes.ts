@@ -101,6 +101,37 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
     requireWorkspaceChild(store, context, computeId(context), `computes/${context.params.computeName}`);
 
   /**
+   * Stores a new compute (with the identity the request gave) and starts the operation that
+   * provisions or attaches it: 201 with the Azure-AsyncOperation header.
+   */
+  const startCreation = (
+    context: ArmRequestContext,
+    resource: { id: string; name: string; location: string; tags: JsonObject; properties: JsonObject },
+    body: JsonObject,
+    completion: string,
+    secrets: JsonObject = {},
+  ): ArmResult => {
+    const { id, name, location, tags, properties } = resource;
+    const resourceBody: JsonObject = { id, name, type: computeType, location, tags, properties };
+    if (isJsonObject(body.identity)) resourceBody.identity = body.identity;
+    store.put(newStoredResource(context, id, computeType, resourceBody, secrets));
+    const operation = operations.start({
+      context,
+      resourceId: id,
+      kind: "create",
+      completion,
+      providerNamespace: "Microsoft.MachineLearningServices",
+      location,
+    });
+    const created = store.get(id);
+    return {
+      status: 201,
+      body: created ? view(created) : resourceBody,
+      headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
+    };
+  };
+
+  /**
    * Attaches an Arc-enabled or AKS cluster (`resourceId` names it; the cluster itself is not
    * reached here) so that Kubernetes online endpoints can name it. The extension's connection
    * strings are kept as secrets, never returned.
@@ -162,23 +193,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
       disableLocalAuth: requested.disableLocalAuth === true,
       properties: kubernetes,
     };
-    const resourceBody: JsonObject = { id, name: context.params.computeName, type: computeType, location, tags: tagsOf(body) ?? {}, properties };
-    if (isJsonObject(body.identity)) resourceBody.identity = body.identity;
-    store.put(newStoredResource(context, id, computeType, resourceBody, secrets));
-    const operation = operations.start({
-      context,
-      resourceId: id,
-      kind: "create",
-      completion: attachment,
-      providerNamespace: "Microsoft.MachineLearningServices",
-      location,
-    });
-    const created = store.get(id);
-    return {
-      status: 201,
-      body: created ? view(created) : resourceBody,
-      headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
-    };
+    return startCreation(context, { id, name: context.params.computeName, location, tags: tagsOf(body) ?? {}, properties }, body, attachment, secrets);
   };
 
   const createOrUpdate = (context: ArmRequestContext): ArmResult => {
@@ -295,23 +310,7 @@ export function computeRoutes(services: ArmServices): ArmRoute[] {
         targetNodeCount: scaleSettingsOf(aml).min,
       },
     };
-    const resourceBody: JsonObject = { id, name, type: computeType, location, tags: tagsOf(body) ?? {}, properties };
-    if (isJsonObject(body.identity)) resourceBody.identity = body.identity;
-    store.put(newStoredResource(context, id, computeType, resourceBody));
-    const operation = operations.start({
-      context,
-      resourceId: id,
-      kind: "create",
-      completion: creation,
-      providerNamespace: "Microsoft.MachineLearningServices",
-      location,
-    });
-    const created = store.get(id);
-    return {
-      status: 201,
-      body: created ? view(created) : resourceBody,
-      headers: { "Azure-AsyncOperation": operations.asyncOperationHeaders(operation)["Azure-AsyncOperation"] },
-    };
+    return startCreation(context, { id, name, location, tags: tagsOf(body) ?? {}, properties }, body, creation);
   };
 
   return [
