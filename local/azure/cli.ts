@@ -1,5 +1,5 @@
 import { startLocalAzure } from "./startLocalAzure";
-import { LocalAzureOptions } from "./options";
+import { LocalAzureOptions, parseScopedWorkspace } from "./options";
 
 const usage = `Usage: npm run local-azure -- --state-dir DIR [--port N] [--token-lifetime SECONDS] [--no-strict] [--quiet]
                                 [--provisioning-seconds N] [--scoped-workspace RESOURCE_GROUP/WORKSPACE]
@@ -47,12 +47,9 @@ function parseArguments(argv: string[]): LocalAzureOptions {
       case "--quiet":
         options.echoLog = false;
         break;
-      case "--scoped-workspace": {
-        const [resourceGroupName, workspaceName] = value().split("/");
-        if (!resourceGroupName || !workspaceName) throw new Error("--scoped-workspace needs RESOURCE_GROUP/WORKSPACE");
-        options.scopedWorkspace = { resourceGroupName, workspaceName };
+      case "--scoped-workspace":
+        options.scopedWorkspace = parseScopedWorkspace(value());
         break;
-      }
       case "--help":
       case "-h":
         console.log(usage);

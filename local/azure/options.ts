@@ -57,3 +57,10 @@ export function resolveOptions(options: LocalAzureOptions): ResolvedOptions {
     python: options.python,
   };
 }
+
+/** `RESOURCE_GROUP/WORKSPACE`, as the command lines take the workspace the scoped principal may touch. */
+export function parseScopedWorkspace(text: string): ScopedWorkspace {
+  const [resourceGroupName, workspaceName] = text.split("/");
+  if (!resourceGroupName || !workspaceName) throw new Error("--scoped-workspace needs RESOURCE_GROUP/WORKSPACE");
+  return { resourceGroupName, workspaceName };
+}

@@ -3,6 +3,7 @@ import { PipelineError } from "./pipeline/pipelineError";
 import { PipelineRunOptions, runPipeline } from "./pipeline/pipelineRun";
 import { stopStartedAzures } from "./pipeline/runConnections";
 import { connectionFlavours, ConnectionFlavour } from "./serviceConnections";
+import { parseScopedWorkspace } from "../azure/options";
 
 const usage = `Usage: npm run pipeline -- FILE [--stage NAME]... [--var NAME=VALUE]... [--param NAME=VALUE]...
                             [--group-file FILE] [--connection-file FILE] [--connection-flavour [NAME=]FLAVOUR]...
@@ -75,12 +76,9 @@ export function parseArguments(argv: string[]): PipelineRunOptions {
         else options.connectionFlavours = { ...options.connectionFlavours, [name]: flavour as ConnectionFlavour };
         break;
       }
-      case "--scoped-workspace": {
-        const [resourceGroupName, workspaceName] = value().split("/");
-        if (!resourceGroupName || !workspaceName) throw new Error("--scoped-workspace needs RESOURCE_GROUP/WORKSPACE");
-        options.scopedWorkspace = { resourceGroupName, workspaceName };
+      case "--scoped-workspace":
+        options.scopedWorkspace = parseScopedWorkspace(value());
         break;
-      }
       case "--sources":
         options.sourcesDirectory = value();
         break;
