@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AgentEndpoint, endpointEnvironment, hostEnvironment, inputEnvironmentName, variableEnvironmentName } from "./agentEnvironment";
 import { LoggingCommand, parseLoggingCommand } from "./loggingCommands";
+import { expandMacros } from "./macros";
 
 /** One task step as the agent runs it: a node process, its inputs and connections in the environment. */
 export interface TaskStep {
@@ -45,24 +46,21 @@ interface TaskJson {
   execution?: Record<string, { target: string }>;
 }
 
-/** `$(name)` macros in inputs, expanded from variables as the agent does; unknown ones stay. */
-function expandMacros(value: string, variables: Record<string, string>): string {
-  const byName = new Map(Object.entries(variables).map(([name, v]) => [name.toLowerCase(), v]));
-  return value.replace(/\$\(([\w.\s-]+)\)/g, (whole, name: string) => byName.get(name.trim().toLowerCase()) ?? whole);
-}
-
 function mask(line: string, secrets: string[]): string {
   return secrets.reduce((text, secret) => (secret ? text.split(secret).join("***") : text), line);
 }
 
 /** The inputs the agent passes: the step's, resolved through aliases, over task.json's defaults. */
 function resolveInputs(taskJson: TaskJson, given: Record<string, string>, variables: Record<string, string>): Record<string, string> {
+  // Variable names are case-insensitive, as the agent reads them.
+  const byName = new Map(Object.entries(variables).map(([name, value]) => [name.toLowerCase(), value]));
+  const lookup = (name: string) => byName.get(name.toLowerCase());
   const inputs: Record<string, string> = {};
   for (const input of taskJson.inputs ?? []) {
     const names = [input.name, ...(input.aliases ?? [])];
     const supplied = names.map((name) => given[name]).find((value) => value !== undefined);
     const value = supplied ?? input.defaultValue;
-    if (value !== undefined) inputs[input.name] = expandMacros(value, variables);
+    if (value !== undefined) inputs[input.name] = expandMacros(value, lookup);
   }
   const known = new Set((taskJson.inputs ?? []).flatMap((input) => [input.name, ...(input.aliases ?? [])]));
   const unknown = Object.keys(given).filter((name) => !known.has(name));

@@ -4,7 +4,7 @@ import { scriptHostEnvironment } from "../agentEnvironment";
 import { ArtifactStore } from "./artifacts";
 import { stopAll } from "./childProcesses";
 import { evaluateCondition } from "./conditions";
-import { expandMacros } from "./macros";
+import { expandMacros } from "../macros";
 import { PlannedJob, PlannedStage, PlannedStep, StepPhase } from "./planTypes";
 import { isSuccess, RunResult, worse } from "./results";
 import { RunConnections } from "./runConnections";

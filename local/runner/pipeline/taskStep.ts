@@ -1,7 +1,7 @@
 import { hostEnvironment } from "../agentEnvironment";
 import { runTaskStep, TaskStepResult } from "../taskProcess";
 import { builtTaskDirectory } from "./builtTasks";
-import { expandMacros, type VariableLookup } from "./macros";
+import { expandMacros, type VariableLookup } from "../macros";
 import { TaskStep } from "./planTypes";
 import { RunConnections } from "./runConnections";
 import { VariableSet } from "./variables";

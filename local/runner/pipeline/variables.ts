@@ -1,5 +1,5 @@
 import { variableEnvironmentName } from "../agentEnvironment";
-import { expandMacros, VariableLookup } from "./macros";
+import { expandMacros, VariableLookup } from "../macros";
 import { Where } from "./pipelineError";
 import { mapping, MappingNode, scalar } from "./yamlNodes";
 
